@@ -1,0 +1,163 @@
+import * as fs from 'node:fs';
+import { errnoCode } from '../errors.js';
+import { fsFailure, unsafeEntry, unsupportedLayer } from './errors.js';
+import { type EntryMeta, type FileSink, createFile, createReplacing, makeFifo, removePath, setOwnerAndMode } from './fs-ops.js';
+import { type ResolvedDir, diskProbe, joinRoot, resolveDir, resolveLinkTarget, splitEntryName } from './path-safety.js';
+import { TouchedPaths, applyOpaque, applyWhiteout, classifyName } from './whiteouts.js';
+
+/** The tar header fields we use (tar-stream's Header fits; `type` is null for typeflags it does not know). */
+export interface EntryHeader {
+  name: string;
+  type: string | null;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  mtime?: Date;
+  linkname?: string | null;
+  /** The entry's PAX record, if any: it carries uid/gid/times too large or precise for ustar. */
+  pax?: unknown;
+}
+
+/**
+ * Applies the entries of one layer, in tar order, onto a root that holds the layers below
+ * (the flattened-root model of image-spec layer.md). All fs calls are synchronous: for thousands of
+ * small files they are ~3x faster than the promise API, and they keep each entry atomic w.r.t. our loop.
+ */
+export class LayerWriter {
+  // Parent directories already resolved (symlinks followed, checked in-root); cleared on every removal,
+  // since removing or replacing anything may change what a cached path resolves to.
+  private readonly dirs = new Map<string, ResolvedDir>();
+  private readonly touched = new TouchedPaths();
+  private readonly dirTimes: Array<{ path: string; meta: EntryMeta }> = [];
+  private readonly invalidate = (): void => this.dirs.clear();
+
+  constructor(private readonly root: string) {}
+
+  /** Applies one entry; for a regular file, returns the sink its content must be written to. */
+  begin(header: EntryHeader): FileSink | undefined {
+    try {
+      return this.apply(header);
+    } catch (error) {
+      throw fsFailure(error, 'apply layer entry', JSON.stringify(header.name));
+    }
+  }
+
+  /** Sets directory times last, since creating their children changed them. */
+  finish(): void {
+    for (const { path, meta } of this.dirTimes.reverse()) {
+      try {
+        fs.utimesSync(path, meta.atime, meta.mtime);
+      } catch (error) {
+        // A directory removed later in the same layer has no time to set.
+        if (errnoCode(error) !== 'ENOENT') throw fsFailure(error, 'set the times of', path);
+      }
+    }
+  }
+
+  private apply(header: EntryHeader): FileSink | undefined {
+    const name = header.name;
+    const components = splitEntryName(name);
+    const base = components.pop();
+    const meta = entryMeta(header);
+    if (base === undefined) {
+      if (header.type !== 'directory') throw unsafeEntry(name, 'it would replace the image root with a non-directory');
+      setOwnerAndMode(this.root, meta);
+      this.dirTimes.push({ path: this.root, meta });
+      return undefined;
+    }
+    const parent = this.resolveParent(components, name);
+    const whiteout = classifyName(base, name);
+    const parentKey = parent.components.join('/');
+    if (whiteout.kind === 'meta') return undefined;
+    if (whiteout.kind === 'whiteout' || whiteout.kind === 'opaque') {
+      if (whiteout.kind === 'opaque') {
+        this.touched.add(parent.components);
+        applyOpaque(parent.real, parentKey, this.touched);
+      } else {
+        applyWhiteout(parent.real, parentKey, whiteout.target, this.touched);
+      }
+      this.invalidate();
+      return undefined;
+    }
+    const path = joinRoot(parent.real, [base]);
+    this.touched.add([...parent.components, base]);
+    switch (header.type) {
+      case 'file':
+      case 'contiguous-file':
+        return createFile(path, meta, this.invalidate);
+      case 'directory':
+        this.makeDirectory(path, meta);
+        return undefined;
+      case 'symlink':
+        createReplacing(path, () => fs.symlinkSync(header.linkname ?? '', path), this.invalidate);
+        fs.lchownSync(path, meta.uid, meta.gid);
+        fs.lutimesSync(path, meta.atime, meta.mtime);
+        return undefined;
+      case 'link':
+        this.makeHardlink(path, header.linkname ?? '', name);
+        return undefined;
+      case 'fifo':
+        removePath(path);
+        this.invalidate();
+        if (makeFifo(path, meta.mode)) setOwnerAndMode(path, meta);
+        return undefined;
+      case 'character-device':
+      case 'block-device':
+        // Node cannot mknod; images rarely ship device nodes and the runtime mounts its own /dev.
+        return undefined;
+      default:
+        throw unsupportedLayer(`entry ${JSON.stringify(name)} has the unsupported tar type ${String(header.type)}`);
+    }
+  }
+
+  private resolveParent(components: string[], name: string): ResolvedDir {
+    const key = components.join('/');
+    let dir = this.dirs.get(key);
+    if (dir === undefined) {
+      dir = resolveDir(this.root, components, name, diskProbe, { followSymlinks: true, createMissing: true });
+      this.dirs.set(key, dir);
+    }
+    return dir;
+  }
+
+  private makeDirectory(path: string, meta: EntryMeta): void {
+    try {
+      fs.mkdirSync(path, { mode: 0o700 });
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw error;
+      // An existing directory is kept (its lower children stay); anything else is replaced.
+      if (!fs.lstatSync(path).isDirectory()) {
+        removePath(path);
+        this.invalidate();
+        fs.mkdirSync(path, { mode: 0o700 });
+      }
+    }
+    setOwnerAndMode(path, meta);
+    this.dirTimes.push({ path, meta });
+  }
+
+  private makeHardlink(path: string, linkname: string, name: string): void {
+    const target = resolveLinkTarget(this.root, linkname, name, diskProbe);
+    if (target === path) return;
+    createReplacing(path, () => fs.linkSync(target, path), this.invalidate);
+  }
+}
+
+/** Owner, mode and times of an entry; PAX records win over the (narrower) ustar fields. */
+export function entryMeta(header: EntryHeader): EntryMeta {
+  const pax = (typeof header.pax === 'object' && header.pax !== null ? header.pax : {}) as Record<string, unknown>;
+  const mtime = paxNumber(pax.mtime) ?? (header.mtime ?? new Date(0)).getTime() / 1000;
+  return {
+    mode: (header.mode ?? 0o644) & 0o7777,
+    uid: paxNumber(pax.uid) ?? header.uid ?? 0,
+    gid: paxNumber(pax.gid) ?? header.gid ?? 0,
+    atime: paxNumber(pax.atime) ?? mtime,
+    mtime,
+  };
+}
+
+function paxNumber(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import * as tar from 'tar-stream';
+import { MyDockerError, isMyDockerError } from '../errors.js';
+import { LayerWriter } from './apply-entry.js';
+import { decompress } from './decompress.js';
+import { corruptLayer, interrupted } from './errors.js';
+
+/** Options for {@link unpackLayer}. */
+export interface UnpackOptions {
+  signal?: AbortSignal;
+  /** Called with the running total of uncompressed bytes read. */
+  onProgress?: (uncompressedBytes: number) => void;
+}
+
+/** What the uncompressed layer was: its diff ID and size. */
+export interface UnpackResult {
+  /** "sha256:<hex>" of the uncompressed tar stream (the image config's diff_ids entry). */
+  diffId: string;
+  /** Uncompressed bytes. */
+  size: number;
+}
+
+/**
+ * Decompresses `blob` (gzip, zstd or plain tar, sniffed from the magic bytes; mediaType is a hint),
+ * hashes the uncompressed stream, and applies the tar entries onto `root` (a directory that already
+ * holds the previous layers). One streaming pass: decompress → hash → tar parse → write.
+ */
+export async function unpackLayer(
+  blob: NodeJS.ReadableStream | Readable,
+  mediaType: string,
+  root: string,
+  options: UnpackOptions = {},
+): Promise<UnpackResult> {
+  const { signal } = options;
+  if (signal?.aborted === true) throw interrupted(signal.reason);
+  const rootPath = resolve(root);
+  if (fs.statSync(rootPath, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    throw new MyDockerError('internal', 'ERR_UNPACK_ROOT', `cannot unpack a layer into ${rootPath}: not a directory`);
+  }
+  const extract = tar.extract();
+  const job = run(blob, mediaType, rootPath, extract, options);
+  if (signal === undefined) return job;
+  // The blob may stall (a slow registry); the race rejects at once, and destroying the parser
+  // makes the loops stop at their next step.
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      const error = interrupted(signal.reason);
+      extract.destroy(error);
+      reject(error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([job, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    job.catch(() => {});
+    aborted.catch(() => {});
+  }
+}
+
+async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, root: string, extract: tar.Extract, options: UnpackOptions): Promise<UnpackResult> {
+  const hash = createHash('sha256');
+  const feeding = feed(decompress(chunks(blob), mediaType), extract, hash, options);
+  // A decompression error must also stop the entry loop, which waits on the parser.
+  feeding.catch((error: unknown) => extract.destroy(error as Error));
+  const [size] = await Promise.all([feeding, applyEntries(extract, new LayerWriter(root), options.signal)]);
+  return { diffId: `sha256:${hash.digest('hex')}`, size };
+}
+
+/** Hashes and counts the uncompressed bytes and writes them into the tar parser, honouring its backpressure. */
+async function feed(input: AsyncIterable<Buffer>, extract: tar.Extract, hash: ReturnType<typeof createHash>, options: UnpackOptions): Promise<number> {
+  let size = 0;
+  for await (const chunk of input) {
+    if (options.signal?.aborted === true) throw interrupted(options.signal.reason);
+    if (extract.destroyed) return size;
+    hash.update(chunk);
+    size += chunk.byteLength;
+    options.onProgress?.(size);
+    if (!extract.write(chunk)) await drained(extract);
+  }
+  extract.end(undefined);
+  return size;
+}
+
+async function applyEntries(extract: tar.Extract, writer: LayerWriter, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    for await (const entry of extract) {
+      const sink = writer.begin(entry.header);
+      try {
+        for await (const chunk of entry as AsyncIterable<Buffer>) {
+          if (signal?.aborted === true) throw interrupted(signal.reason);
+          sink?.write(chunk);
+        }
+        sink?.close();
+      } catch (error) {
+        sink?.abort();
+        throw error;
+      }
+    }
+    writer.finish();
+  } catch (error) {
+    // Anything not already ours comes from the tar parser: a bad checksum, a short archive.
+    throw isMyDockerError(error) ? error : corruptLayer(`tar: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+function drained(extract: tar.Extract): Promise<void> {
+  return new Promise((resolveDrain) => {
+    const done = (): void => {
+      extract.off('drain', done);
+      extract.off('close', done);
+      resolveDrain();
+    };
+    extract.on('drain', done);
+    extract.on('close', done);
+  });
+}
+
+async function* chunks(blob: NodeJS.ReadableStream | Readable): AsyncGenerator<Buffer> {
+  for await (const chunk of blob as AsyncIterable<Buffer | string>) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+}
