@@ -1,0 +1,35 @@
+// Compile the launcher into native/build/mydocker-launcher (run by `npm install` and `npm run build`).
+// Skips the work when the binary is newer than every source.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'build', 'mydocker-launcher');
+const sources = readdirSync(here).filter((f) => f.endsWith('.c')).map((f) => join(here, f));
+const inputs = [...sources, ...readdirSync(here).filter((f) => f.endsWith('.h')).map((f) => join(here, f)), fileURLToPath(import.meta.url)];
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+const built = mtime(out);
+if (built >= 0 && inputs.every((f) => mtime(f) < built)) process.exit(0);
+
+const cc = process.env.CC || 'cc';
+const probe = spawnSync(cc, ['--version'], { stdio: 'ignore' });
+if (probe.error || probe.status !== 0) {
+  console.error(`mydocker: no C compiler found (tried "${cc}"); install gcc, e.g. "apt-get install gcc", then run "npm run build".`);
+  process.exit(1);
+}
+mkdirSync(dirname(out), { recursive: true });
+const result = spawnSync(cc, ['-O2', '-Wall', '-Wextra', '-Werror', '-o', out, ...sources], { stdio: 'inherit' });
+if (result.status !== 0) {
+  console.error('mydocker: compiling the native launcher failed (see the compiler output above).');
+  process.exit(1);
+}
