@@ -1,0 +1,25 @@
+import { loadSettings } from '../../config/index.js';
+import { formatReference, parseReference } from '../../reference/index.js';
+import { pullPrinter } from '../output/pull-printer.js';
+import type { CommandContext } from './context.js';
+import { platformFlag } from './run.js';
+
+export interface PullFlags {
+  quiet?: boolean;
+  platform?: string;
+}
+
+/** mydocker pull NAME[:TAG|@DIGEST]: progress on stderr, the full reference on stdout, as docker. */
+export async function pullCommand(image: string, flags: PullFlags, context: CommandContext): Promise<number> {
+  const ref = parseReference(image);
+  const settings = loadSettings();
+  const platform = platformFlag(flags.platform);
+  const { pull } = await import('../../pull/index.js');
+  const printer = flags.quiet ? undefined : pullPrinter(ref, context.trace, context.writeErr);
+  if (printer && ref.digest === undefined && !/:[\w][\w.-]*$/.test(image.split('/').pop() ?? '')) {
+    context.writeErr(`Using default tag: ${ref.tag}`);
+  }
+  await pull(ref, { settings, ...(platform && { platform }), signal: context.signal, ...(printer && { onEvent: printer }) });
+  context.writeOut(formatReference(ref));
+  return 0;
+}

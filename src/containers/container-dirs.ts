@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isProcessAlive } from '../util/index.js';
+
+/** The per-container directories: the writable layer of an overlay root, and the mount point. */
+export interface ContainerDirs {
+  id: string;
+  dir: string;
+  upper: string;
+  work: string;
+  rootfs: string;
+}
+
+// A directory younger than this may belong to a process that has not written its owner file yet.
+const STALE_GRACE_MS = 60_000;
+
+/** A new 64-hex container id, as Docker's. */
+export function newContainerId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Creates `<root>/containers/<id>/{upper,work,rootfs}` and records the owning process. */
+export function createContainerDirs(root: string, id: string): ContainerDirs {
+  const dir = join(root, 'containers', id);
+  const dirs = { id, dir, upper: join(dir, 'upper'), work: join(dir, 'work'), rootfs: join(dir, 'rootfs') };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, 'owner.pid'), `${process.pid}\n`);
+  for (const sub of [dirs.upper, dirs.work, dirs.rootfs]) mkdirSync(sub, { mode: 0o755 });
+  return dirs;
+}
+
+export function removeContainerDirs(dirs: ContainerDirs): void {
+  rmSync(dirs.dir, { recursive: true, force: true });
+}
+
+/**
+ * Removes the writable layers of containers whose mydocker was killed (SIGKILL cannot be caught).
+ * Their mounts died with their mount namespace; only these files remain.
+ */
+export function removeOrphanedContainers(root: string): void {
+  const base = join(root, 'containers');
+  let entries: string[];
+  try {
+    entries = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const id of entries) {
+    const dir = join(base, id);
+    try {
+      const pid = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      try {
+        if (Date.now() - statSync(dir).mtimeMs > STALE_GRACE_MS) rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // already gone
+      }
+    }
+  }
+}

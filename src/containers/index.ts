@@ -1,0 +1,1 @@
+export { run, type RunEvent, type RunOptions, type RunResult } from './run.js';

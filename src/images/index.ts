@@ -1,0 +1,3 @@
+export { ImageRefs } from './image-refs.js';
+export { resolveLocalImage, type LocalImage } from './resolve-local.js';
+export { findLocalImage } from './find-local.js';

@@ -1,0 +1,75 @@
+import { MyDockerError } from '../errors.js';
+import { chainId as computeChainId, hostPlatform, type Platform } from '../oci/index.js';
+import { familiarName, type Reference } from '../reference/index.js';
+import { endpointsFor, RegistryClient } from '../registry/index.js';
+import type { Settings } from '../config/index.js';
+import { ImageRefs, type LocalImage } from '../images/index.js';
+import { RootfsStore } from '../snapshots/index.js';
+import { ContentStore } from '../store/index.js';
+import { buildRootfs, shortId } from './build-rootfs.js';
+import type { PullEvent } from './events.js';
+import { fetchImage, type RemoteImage } from './fetch-image.js';
+
+export interface PullOptions {
+  settings: Settings;
+  platform?: Platform;
+  signal?: AbortSignal;
+  onEvent?: (event: PullEvent) => void;
+}
+
+export interface PullResult {
+  image: LocalImage;
+  /** The digest the reference resolved to in the registry (Docker prints it as "Digest:"). */
+  digest: string;
+  /** False when everything was already local ("Image is up to date"). */
+  downloaded: boolean;
+}
+
+/** Tries the endpoints in order (mirrors first for docker.io); a mirror's failure falls through. */
+async function fetchFromEndpoints(ref: Reference, platform: Platform, options: PullOptions): Promise<RemoteImage> {
+  const endpoints = endpointsFor(ref.domain, options.settings.insecureRegistries, options.settings.registryMirrors);
+  const name = familiarName(ref);
+  let lastError: unknown;
+  for (const endpoint of endpoints) {
+    const client = new RegistryClient(endpoint, ref.path, { signal: options.signal, onEvent: options.onEvent });
+    try {
+      return await fetchImage(client, ref.tag ?? 'latest', ref.digest, platform, name);
+    } catch (error) {
+      lastError = error;
+      const isFinal = (error as MyDockerError).kind === 'interrupted' || (error as MyDockerError).kind === 'unsupported';
+      if (!endpoint.mirror || isFinal) throw error;
+    }
+  }
+  throw lastError;
+}
+
+/**
+ * Pulls an image: resolves the reference in the registry, fetches and verifies its documents, and
+ * unpacks its layers unless the same root is already local. Writes the documents and then the tag
+ * only after the root is in place, so a tag never points at an incomplete image.
+ */
+export async function pull(ref: Reference, options: PullOptions): Promise<PullResult> {
+  const { root } = options.settings;
+  const platform = options.platform ?? hostPlatform();
+  const emit = options.onEvent ?? (() => undefined);
+  const remote = await fetchFromEndpoints(ref, platform, options);
+  emit({ type: 'pull-resolved', repository: ref.path, reference: ref.digest ?? ref.tag ?? 'latest', digest: remote.topDigest });
+
+  const content = new ContentStore(root);
+  const rootfs = new RootfsStore(root);
+  const chainId = computeChainId(remote.config.rootfs.diff_ids);
+  const downloaded = !rootfs.has(chainId) || content.read(remote.manifestDigest) === undefined;
+  if (!rootfs.has(chainId)) {
+    await buildRootfs(remote, chainId, rootfs, options.signal, emit);
+  } else {
+    for (const layer of remote.manifest.layers) emit({ type: 'layer', id: shortId(layer.digest), digest: layer.digest, status: 'exists', size: layer.size });
+  }
+  for (const [digest, bytes] of remote.documents) content.write(digest, bytes, `document ${digest}`);
+  if (ref.tag !== undefined && ref.digest === undefined) new ImageRefs(root).set(ref, ref.tag, remote.topDigest);
+  emit({ type: 'pull-done', digest: remote.topDigest, downloaded });
+  return {
+    image: { manifestDigest: remote.manifestDigest, manifest: remote.manifest, configDigest: remote.manifest.config.digest, config: remote.config, chainId },
+    digest: remote.topDigest,
+    downloaded,
+  };
+}

@@ -1,0 +1,1 @@
+export { RootfsStore } from './rootfs-store.js';

@@ -1,0 +1,2 @@
+export { ContentStore } from './content-store.js';
+export { VerifyStream } from './verify-stream.js';

@@ -1,0 +1,2 @@
+export { tempSibling, writeFileAtomic } from './atomic-write.js';
+export { isProcessAlive } from './process.js';
