@@ -1,0 +1,108 @@
+/**
+ * Runs the real Debian docker-registry (distribution 2.8) on loopback with a temp storage dir,
+ * either open or with token authentication.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureDebianFile } from './install.js';
+import { freePort, waitForHttp } from './net.js';
+
+const REGISTRY_BIN = '/usr/bin/docker-registry';
+
+export interface TokenAuthConfig {
+  realm: string;
+  service: string;
+  issuer: string;
+  rootCertBundle: string;
+}
+
+export interface RegistryProcess {
+  port: number;
+  /** http://127.0.0.1:PORT (direct, not through a counting proxy) */
+  url: string;
+  /** What the registry wrote on stderr, for diagnosing a failure. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+function configYaml(port: number, storage: string, auth: TokenAuthConfig | undefined): string {
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(storage)}`,
+    '  delete:',
+    '    enabled: true',
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    '  secret: mydocker-harness-secret',
+  ];
+  if (auth !== undefined) {
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${JSON.stringify(auth.realm)}`,
+      `    service: ${JSON.stringify(auth.service)}`,
+      `    issuer: ${JSON.stringify(auth.issuer)}`,
+      `    rootcertbundle: ${JSON.stringify(auth.rootCertBundle)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function startOnce(auth: TokenAuthConfig | undefined): Promise<RegistryProcess> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mydocker-registry-'));
+  const port = await freePort();
+  const configPath = path.join(dir, 'config.yml');
+  writeFileSync(configPath, configYaml(port, path.join(dir, 'storage'), auth));
+  let log = '';
+  let exited: string | undefined;
+  const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    log = (log + chunk).slice(-20000);
+  });
+  child.on('exit', (code, signal) => {
+    exited = `code ${String(code)} signal ${String(signal)}`;
+  });
+  const stop = async (): Promise<void> => {
+    if (exited === undefined) {
+      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await done;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/v2/`, 15000, () => (exited === undefined ? undefined : `${exited}: ${log}`));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, url: `http://127.0.0.1:${port}`, log: () => log, stop };
+}
+
+export async function startRegistry(auth?: TokenAuthConfig): Promise<RegistryProcess> {
+  ensureDebianFile(REGISTRY_BIN, 'docker-registry');
+  // The free port can be taken between probing and binding; a couple of retries cover that race.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await startOnce(auth);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}

@@ -1,0 +1,116 @@
+/**
+ * A Docker token-spec server (https://distribution.github.io/distribution/spec/auth/token/):
+ * GET /token?service=S&scope=repository:NAME:pull,push. Anonymous callers get pull on any repository;
+ * push needs HTTP Basic credentials of a harness user. Counts the requests it served.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signToken, type AccessEntry } from './jwt.js';
+import type { SigningIdentity } from './pki.js';
+
+export const HARNESS_USER = 'harness';
+export const HARNESS_PASSWORD = 'harness-secret';
+
+export interface TokenServiceOptions {
+  identity: SigningIdentity;
+  issuer: string;
+  service: string;
+  lifetimeSeconds?: number;
+}
+
+export interface TokenService {
+  /** http://127.0.0.1:PORT (the direct address; the registry's realm points at the counting proxy). */
+  url: string;
+  port: number;
+  /** Number of token requests answered (any status). */
+  requests(): number;
+  /** Scopes seen, in order, for tests that want to check what a client asked for. */
+  scopes(): string[];
+  setLifetimeSeconds(seconds: number): void;
+  stop(): Promise<void>;
+}
+
+/** "repository:NAME:pull,push" → entry; NAME may itself hold no ':' but the split is done from both ends. */
+function parseScope(scope: string): AccessEntry | undefined {
+  const first = scope.indexOf(':');
+  const last = scope.lastIndexOf(':');
+  if (first <= 0 || last <= first) return undefined;
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope.slice(last + 1).split(',').filter((action) => action !== ''),
+  };
+}
+
+/** undefined: anonymous; null: credentials given but wrong; string: the user. */
+function authenticate(header: string | undefined): string | undefined | null {
+  if (header === undefined) return undefined;
+  const match = /^Basic\s+(.+)$/i.exec(header);
+  if (match?.[1] === undefined) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  return colon > 0 && user === HARNESS_USER && password === HARNESS_PASSWORD ? user : null;
+}
+
+export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
+  let lifetime = options.lifetimeSeconds ?? 300;
+  let count = 0;
+  const seenScopes: string[] = [];
+
+  const server = http.createServer((request, response) => {
+    count += 1;
+    const url = new URL(request.url ?? '/', 'http://token.invalid');
+    const user = authenticate(request.headers.authorization);
+    if (url.pathname !== '/token' || user === null) {
+      response.writeHead(user === null ? 401 : 404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ errors: [{ code: user === null ? 'UNAUTHORIZED' : 'NOT_FOUND', message: 'no' }] }));
+      return;
+    }
+    const service = url.searchParams.get('service') ?? options.service;
+    const access: AccessEntry[] = [];
+    for (const scope of url.searchParams.getAll('scope').flatMap((value) => value.split(' '))) {
+      seenScopes.push(scope);
+      const entry = parseScope(scope);
+      if (entry === undefined || entry.type !== 'repository') continue;
+      const allowed = user === undefined ? entry.actions.filter((action) => action === 'pull') : entry.actions;
+      if (allowed.length > 0) access.push({ ...entry, actions: allowed });
+    }
+    const issuedAt = new Date();
+    const token = signToken(options.identity, {
+      issuer: options.issuer,
+      subject: user ?? '',
+      audience: service,
+      lifetimeSeconds: lifetime,
+      access,
+    }, issuedAt.getTime());
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({
+      token,
+      access_token: token,
+      expires_in: lifetime,
+      issued_at: issuedAt.toISOString(),
+    }));
+  });
+  server.keepAliveTimeout = 1000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: () => count,
+    scopes: () => [...seenScopes],
+    setLifetimeSeconds: (seconds) => {
+      lifetime = seconds;
+    },
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
