@@ -66,10 +66,19 @@ export async function unpackLayer(
 async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, root: string, extract: tar.Extract, options: UnpackOptions): Promise<UnpackResult> {
   const hash = createHash('sha256');
   const feeding = feed(decompress(chunks(blob), mediaType), extract, hash, options);
-  // A decompression error must also stop the entry loop, which waits on the parser.
-  feeding.catch((error: unknown) => extract.destroy(error as Error));
-  const [size] = await Promise.all([feeding, applyEntries(extract, new LayerWriter(root), options.signal)]);
-  return { diffId: `sha256:${hash.digest('hex')}`, size };
+  let feedError: unknown;
+  feeding.catch((error: unknown) => {
+    feedError = error;
+    // A decompression or source error must also stop the entry loop, which waits on the parser.
+    extract.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  try {
+    const [size] = await Promise.all([feeding, applyEntries(extract, new LayerWriter(root), options.signal)]);
+    return { diffId: `sha256:${hash.digest('hex')}`, size };
+  } catch (error) {
+    // The parser only echoes a source failure; report the original (e.g. the caller's digest error).
+    throw feedError ?? error;
+  }
 }
 
 /** Hashes and counts the uncompressed bytes and writes them into the tar parser, honouring its backpressure. */
