@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   let harness: Harness | undefined;
   const root = mkdtempSync(path.join(os.tmpdir(), 'mydocker-demo-'));
   try {
-    harness = await startHarness({ only: [IMAGES.busybox] });
+    harness = await startHarness();
     const image = `${harness.authRegistry}/${IMAGES.busybox}`;
     process.stderr.write(`registry ready at ${harness.authRegistry} in ${Date.now() - started} ms (store: ${root})\n`);
 

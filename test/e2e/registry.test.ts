@@ -11,6 +11,12 @@ test('the token-auth registry works: tokens are fetched from the realm', async (
   const result = await c.h.runCli(['run', c.ref(IMAGES.busybox, 'latest', 'auth'), 'echo', 'authed']);
   assertRun(result, { code: 0, stdout: 'authed\n' });
   assert.ok(c.h.tokenRequests() > tokensBefore, 'no token was requested');
+  assert.ok(c.h.tokenScopes().includes('repository:library/busybox:pull'), `scopes asked: ${c.h.tokenScopes().join(', ')}`);
+});
+
+test('a localhost:PORT registry is reached over plain HTTP too', async () => {
+  const ref = `${c.h.authRegistry.replace('127.0.0.1', 'localhost')}/${IMAGES.busybox}`;
+  assertRun(await c.h.runCli(['run', ref, 'echo', 'via localhost']), { code: 0, stdout: 'via localhost\n' });
 });
 
 test('the open registry works without any token request', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT_DIRS } from '../harness/index.js';
+import { IMAGES, ROOT_DIRS } from '../harness/index.js';
 import { assertRun, show, useHarness } from './context.js';
 
 const c = useHarness();
@@ -12,6 +12,11 @@ test('first run pulls: "Unable to find image" on stderr, only the container outp
   const result = await c.h.runCli(['run', c.busybox, 'echo', 'hello']);
   assertRun(result, { code: 0, stdout: 'hello\n' });
   assert.equal(result.stderr.split('\n')[0], `Unable to find image '${c.busybox}' locally`, show(result));
+  // One progress line per layer, naming it by (at least) its short digest.
+  const manifest = await c.h.openClient.getManifest(IMAGES.busybox, 'latest');
+  const layers = (JSON.parse(manifest.body.toString()) as { layers: Array<{ digest: string }> }).layers;
+  assert.equal(layers.length, 1);
+  for (const layer of layers) assert.ok(result.stderr.includes(layer.digest.slice(7, 19)), `no progress line for ${layer.digest}: ${show(result)}`);
 });
 
 test('a reference without tag is reported with :latest', async () => {

@@ -19,7 +19,7 @@ export { LAYERS_EXPECTATIONS, layersCheckScript, LONG_NAME } from './layers-imag
 export { APP_USER, APPLETS, PATH_ENV, ROOT_DIRS } from './busybox-root.js';
 
 /** Bump when any image content changes: it names the on-disk cache. */
-const IMAGES_VERSION = 'v3';
+export const IMAGES_VERSION = 'v3';
 
 export const AMD64: Platform = { os: 'linux', architecture: 'amd64' };
 export const ARM64: Platform = { os: 'linux', architecture: 'arm64', variant: 'v8' };

@@ -7,15 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { removeCreatedRoots, runCli, spawnCli, type CliOptions, type CliProcess, type CliResult } from './cli.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
-import { testImagePlans } from './images.js';
+import { seedStorage } from './seed-storage.js';
 import { makeSigningIdentity } from './pki.js';
-import { RegistryClient, type PushPlan } from './push.js';
+import { RegistryClient } from './push.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import { startTokenService, type TokenService } from './token-service.js';
 
 export * from './images.js';
 export { freshRoot, MYDOCKER_BIN, runCli, spawnCli, type CliOptions, type CliProcess, type CliResult } from './cli.js';
-export { RegistryClient, ACCEPT_ALL_MANIFESTS } from './push.js';
+export { RegistryClient, ACCEPT_ALL_MANIFESTS, type PushPlan } from './push.js';
+export { pushPlans } from './seed-storage.js';
 
 export const TOKEN_SERVICE_NAME = 'mydocker-harness-registry';
 export const TOKEN_ISSUER = 'mydocker-harness-token-issuer';
@@ -29,6 +30,8 @@ export interface Harness {
   connections(): number;
   /** Token requests the token service answered so far. */
   tokenRequests(): number;
+  /** Scopes asked of the token service so far, in order ("repository:NAME:pull"). */
+  tokenScopes(): string[];
   /** Lifetime (expires_in, exp) of tokens issued from now on. */
   setTokenLifetimeSeconds(seconds: number): void;
   /** Clients talking to the registries directly (not counted), e.g. to inspect manifests. */
@@ -40,8 +43,6 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  /** Repositories to push (default: all test images). */
-  only?: string[];
   tokenLifetimeSeconds?: number;
 }
 
@@ -76,32 +77,31 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       stoppers.push(() => registry.stop());
       return registry;
     };
+    // Every test image is already in the seed storage: both registries start with a copy of it.
+    const seed = await seedStorage();
     const authRegistry = track(await startRegistry({
-      realm: `http://${tokenProxy.address}/token`,
-      service: TOKEN_SERVICE_NAME,
-      issuer: TOKEN_ISSUER,
-      rootCertBundle: identity.certPath,
+      seedStorage: seed,
+      auth: {
+        realm: `http://${tokenProxy.address}/token`,
+        service: TOKEN_SERVICE_NAME,
+        issuer: TOKEN_ISSUER,
+        rootCertBundle: identity.certPath,
+      },
     }));
-    const openRegistry = track(await startRegistry());
+    const openRegistry = track(await startRegistry({ seedStorage: seed }));
     const authProxy = await proxy(authRegistry.port);
     const openProxy = await proxy(openRegistry.port);
 
-    // Pushed straight to the registries (the realm still goes through its proxy; counts are read as deltas).
+    // Clients straight to the registries (not counted), to inspect or push more.
     const authClient = new RegistryClient(authRegistry.url);
     const openClient = new RegistryClient(openRegistry.url);
-    const plans = (await testImagePlans()).filter((plan) => options.only?.includes(plan.repository) ?? true);
-    // Repositories in parallel (plans of one repository in order: they share blobs).
-    const byRepository = new Map<string, PushPlan[]>();
-    for (const plan of plans) byRepository.set(plan.repository, [...(byRepository.get(plan.repository) ?? []), plan]);
-    await Promise.all([...byRepository.values()].flatMap((group) => [authClient, openClient].map(async (client) => {
-      for (const plan of group) await client.push(plan);
-    })));
 
     return {
       authRegistry: authProxy.address,
       openRegistry: openProxy.address,
       connections: () => proxies.reduce((sum, each) => sum + each.connections(), 0),
       tokenRequests: () => tokens.requests(),
+      tokenScopes: () => tokens.scopes(),
       setTokenLifetimeSeconds: (seconds) => tokens.setLifetimeSeconds(seconds),
       authClient,
       openClient,

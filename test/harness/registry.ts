@@ -3,7 +3,7 @@
  * either open or with token authentication.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDebianFile } from './install.js';
@@ -22,6 +22,8 @@ export interface RegistryProcess {
   port: number;
   /** http://127.0.0.1:PORT (direct, not through a counting proxy) */
   url: string;
+  /** Its storage root (filesystem driver rootdirectory). */
+  storage: string;
   /** What the registry wrote on stderr, for diagnosing a failure. */
   log(): string;
   stop(): Promise<void>;
@@ -59,11 +61,20 @@ function configYaml(port: number, storage: string, auth: TokenAuthConfig | undef
   return `${lines.join('\n')}\n`;
 }
 
-async function startOnce(auth: TokenAuthConfig | undefined): Promise<RegistryProcess> {
+export interface RegistryOptions {
+  auth?: TokenAuthConfig;
+  /** A storage dir of an earlier registry to start from (copied, never modified). */
+  seedStorage?: string;
+}
+
+async function startOnce({ auth, seedStorage }: RegistryOptions): Promise<RegistryProcess> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mydocker-registry-'));
   const port = await freePort();
   const configPath = path.join(dir, 'config.yml');
-  writeFileSync(configPath, configYaml(port, path.join(dir, 'storage'), auth));
+  const storage = path.join(dir, 'storage');
+  // Registry storage holds no absolute paths or ports, so a copy serves the same content.
+  if (seedStorage !== undefined) cpSync(seedStorage, storage, { recursive: true });
+  writeFileSync(configPath, configYaml(port, storage, auth));
   let log = '';
   let exited: string | undefined;
   const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -90,16 +101,16 @@ async function startOnce(auth: TokenAuthConfig | undefined): Promise<RegistryPro
     await stop();
     throw error;
   }
-  return { port, url: `http://127.0.0.1:${port}`, log: () => log, stop };
+  return { port, url: `http://127.0.0.1:${port}`, storage, log: () => log, stop };
 }
 
-export async function startRegistry(auth?: TokenAuthConfig): Promise<RegistryProcess> {
+export async function startRegistry(options: RegistryOptions = {}): Promise<RegistryProcess> {
   ensureDebianFile(REGISTRY_BIN, 'docker-registry');
   // The free port can be taken between probing and binding; a couple of retries cover that race.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
-      return await startOnce(auth);
+      return await startOnce(options);
     } catch (error) {
       lastError = error;
     }
