@@ -189,8 +189,11 @@ static int decode_one(struct spec *sp, uint32_t type, char *s, size_t n, struct 
     char *f[2];
     if (split_fields(s, n, f, 2) || f[0][0] == '\0' || !is_abs(f[1])) break;
     /* Both strings share s; the path half is not freed separately (see spec_free). */
-    if (strv_push(&sp->symlinks, f[0]) || strv_push(&sp->symlinks, f[1]))
+    if (strv_push(&sp->symlinks, f[0])) return free(s), FAIL(e, STAGE_SPEC, "allocate");
+    if (strv_push(&sp->symlinks, f[1])) {
+      sp->symlinks.v[--sp->symlinks.n] = NULL; /* keep pairs whole; s is freed once, here */
       return free(s), FAIL(e, STAGE_SPEC, "allocate");
+    }
     return 0;
   }
   case REC_MASK:

@@ -1,5 +1,5 @@
 /** RuntimeSpec → the launcher's spec record stream (native/PROTOCOL.md). Pure; no policy. */
-import type { Mount, NamespaceType, RuntimeSpec } from '../runtime/spec.js';
+import type { Mount, NamespaceType, RuntimeSpec } from '../runtime/index.js';
 import { LaunchError } from './errors.js';
 import { CLONE, MS, RECORD_MAX_LEN, RecordType } from './protocol.js';
 

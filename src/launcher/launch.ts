@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
-import type { RuntimeSpec } from '../runtime/spec.js';
+import type { RuntimeSpec } from '../runtime/index.js';
 import { MyDockerError } from '../errors.js';
 import { encodeSpec } from './encode-spec.js';
 import { LaunchError, launchErrorFromReport } from './errors.js';
