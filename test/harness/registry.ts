@@ -82,8 +82,15 @@ async function startOnce({ auth, seedStorage }: RegistryOptions): Promise<Regist
   child.stderr?.on('data', (chunk: string) => {
     log = (log + chunk).slice(-20000);
   });
+  // If the test process dies without stop() (uncaught error, EPIPE), the registry must not outlive it.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   child.on('exit', (code, signal) => {
     exited = `code ${String(code)} signal ${String(signal)}`;
+    process.removeListener('exit', killOnExit);
   });
   const stop = async (): Promise<void> => {
     if (exited === undefined) {
