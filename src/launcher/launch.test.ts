@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -217,6 +217,31 @@ for (const mode of ['overlay', 'bind'] as const) {
     });
   });
 }
+
+describe('launch with a hostile image', { skip }, () => {
+  it('keeps mount targets inside the root when the image has an absolute symlink to a host path', async () => {
+    const fixture = makeFixture();
+    const hostDir = mkdtempSync(join(tmpdir(), 'mydocker-escape-'));
+    try {
+      symlinkSync(hostDir, join(fixture.rootfs, 'evil'));
+      const spec = makeSpec(fixture, 'bind', ['sh', '-c', `test -d ${hostDir}/sub && echo inside`]);
+      spec.mounts.push({ destination: '/evil/sub', type: 'tmpfs', source: 'tmpfs', options: [] });
+      // Dangling inside the root: refused rather than followed to the host.
+      const refused = await runInChild(fixture, spec);
+      assert.equal(refused.error?.stage, 'mount', JSON.stringify(refused));
+      assert.deepEqual(readdirSync(hostDir), [], 'nothing created on the host');
+      // Resolving inside the root: the mount lands there.
+      mkdirSync(join(fixture.rootfs, hostDir), { recursive: true });
+      const r = await runInChild(fixture, spec);
+      assert.deepEqual(r.outcome, { kind: 'exited', code: 0 }, JSON.stringify(r));
+      assert.equal(r.stdout, 'inside\n');
+      assert.deepEqual(readdirSync(hostDir), [], 'nothing created on the host');
+    } finally {
+      fixture.remove();
+      rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('launch with an overlay root', { skip }, () => {
   it('writes to the upper directory, never to the image', async () => {
