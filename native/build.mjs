@@ -21,10 +21,13 @@ function mtime(path) {
 const built = mtime(out);
 if (built >= 0 && inputs.every((f) => mtime(f) < built)) process.exit(0);
 
-const cc = process.env.CC || 'cc';
-const probe = spawnSync(cc, ['--version'], { stdio: 'ignore' });
-if (probe.error || probe.status !== 0) {
-  console.error(`mydocker: no C compiler found (tried "${cc}"); install gcc, e.g. "apt-get install gcc", then run "npm run build".`);
+const candidates = process.env.CC ? [process.env.CC] : ['cc', 'gcc'];
+const cc = candidates.find((c) => {
+  const probe = spawnSync(c, ['--version'], { stdio: 'ignore' });
+  return !probe.error && probe.status === 0;
+});
+if (cc === undefined) {
+  console.error(`mydocker: no C compiler found (tried ${candidates.join(', ')}); install gcc, e.g. "apt-get install gcc", then run "npm run build".`);
   process.exit(1);
 }
 mkdirSync(dirname(out), { recursive: true });
