@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { errnoCode } from '../errors.js';
+import { fsFailure } from './errors.js';
 
 /** Ownership, permissions and times of one entry, as numbers ready for the fs calls. */
 export interface EntryMeta {
@@ -48,15 +49,23 @@ export function createFile(path: string, meta: EntryMeta, onRemove: () => void):
   let open = true;
   return {
     write(chunk) {
-      for (let offset = 0; offset < chunk.byteLength; ) offset += fs.writeSync(fd, chunk, offset, chunk.byteLength - offset);
+      try {
+        for (let offset = 0; offset < chunk.byteLength; ) offset += fs.writeSync(fd, chunk, offset, chunk.byteLength - offset);
+      } catch (error) {
+        throw fsFailure(error, 'write', path);
+      }
     },
     close() {
-      // chown clears setuid/setgid, so chmod must come after it.
-      fs.fchownSync(fd, meta.uid, meta.gid);
-      fs.fchmodSync(fd, meta.mode);
-      fs.futimesSync(fd, meta.atime, meta.mtime);
-      open = false;
-      fs.closeSync(fd);
+      try {
+        // chown clears setuid/setgid, so chmod must come after it.
+        fs.fchownSync(fd, meta.uid, meta.gid);
+        fs.fchmodSync(fd, meta.mode);
+        fs.futimesSync(fd, meta.atime, meta.mtime);
+        open = false;
+        fs.closeSync(fd);
+      } catch (error) {
+        throw fsFailure(error, 'finish writing', path);
+      }
     },
     abort() {
       if (!open) return;

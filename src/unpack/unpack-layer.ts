@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
-import { MyDockerError, isMyDockerError } from '../errors.js';
+import { MyDockerError, errnoCode, isMyDockerError } from '../errors.js';
 import { LayerWriter } from './apply-entry.js';
 import { decompress } from './decompress.js';
-import { corruptLayer, interrupted } from './errors.js';
+import { corruptLayer, fsFailure, interrupted } from './errors.js';
 
 /** Options for {@link unpackLayer}. */
 export interface UnpackOptions {
@@ -73,7 +73,7 @@ async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, ro
     extract.destroy(error instanceof Error ? error : new Error(String(error)));
   });
   try {
-    const [size] = await Promise.all([feeding, applyEntries(extract, new LayerWriter(root), options.signal)]);
+    const [size] = await Promise.all([feeding, applyEntries(extract, root, options.signal)]);
     return { diffId: `sha256:${hash.digest('hex')}`, size };
   } catch (error) {
     // The parser only echoes a source failure; report the original (e.g. the caller's digest error).
@@ -86,17 +86,19 @@ async function feed(input: AsyncIterable<Buffer>, extract: tar.Extract, hash: Re
   let size = 0;
   for await (const chunk of input) {
     if (options.signal?.aborted === true) throw interrupted(options.signal.reason);
-    if (extract.destroyed) return size;
+    // The entry loop failed (or was aborted) and tore the parser down: stop reading.
+    if (extract.destroying) return size;
     hash.update(chunk);
     size += chunk.byteLength;
     options.onProgress?.(size);
-    if (!extract.write(chunk)) await drained(extract);
+    if (!extract.write(chunk) && !extract.destroying) await drained(extract);
   }
   extract.end(undefined);
   return size;
 }
 
-async function applyEntries(extract: tar.Extract, writer: LayerWriter, signal: AbortSignal | undefined): Promise<void> {
+async function applyEntries(extract: tar.Extract, root: string, signal: AbortSignal | undefined): Promise<void> {
+  const writer = new LayerWriter(root);
   try {
     for await (const entry of extract) {
       const sink = writer.begin(entry.header);
@@ -113,8 +115,10 @@ async function applyEntries(extract: tar.Extract, writer: LayerWriter, signal: A
     }
     writer.finish();
   } catch (error) {
-    // Anything not already ours comes from the tar parser: a bad checksum, a short archive.
-    throw isMyDockerError(error) ? error : corruptLayer(`tar: ${error instanceof Error ? error.message : String(error)}`, error);
+    if (isMyDockerError(error)) throw error;
+    if (errnoCode(error) !== undefined) throw fsFailure(error, 'unpack into', root);
+    // Anything else comes from the tar parser: a bad checksum, a short archive.
+    throw corruptLayer(`tar: ${error instanceof Error ? error.message : String(error)}`, error);
   }
 }
 
