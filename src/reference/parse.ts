@@ -31,8 +31,8 @@ function invalid(input: string, why: string): MyDockerError {
 function splitDomain(name: string): { domain: string; path: string } {
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);
-  const looksLikeDomain =
-    slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
+  // Docker also takes an upper-case first component for a host; we do not (see parseReference).
+  const looksLikeDomain = slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost');
   if (!looksLikeDomain) return { domain: DOCKER_HUB_DOMAIN, path: name };
   return { domain: first, path: name.slice(slash + 1) };
 }
@@ -53,6 +53,9 @@ export function parseReference(input: string): Reference {
   const [, name = '', tag, digest] = match;
   if (name.length > NAME_TOTAL_LENGTH_MAX) throw invalid(input, `repository name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
   let { domain, path } = splitDomain(name);
+  // Docker treats "UPPER/x" as host UPPER and then fails on DNS; a single upper-case label is far
+  // more often a mistyped repository name, so say that without touching the network.
+  if (path !== path.toLowerCase()) throw invalid(input, 'repository name must be lowercase');
   if (!DOMAIN_RE.test(domain)) throw invalid(input, `"${domain}" is not a valid registry host`);
   if (DOCKER_HUB_ALIASES.has(domain.toLowerCase())) {
     domain = DOCKER_HUB_DOMAIN;
