@@ -62,6 +62,16 @@ describe('unpackLayer: interruption', () => {
     await assert.rejects(unpackBuffer(await sample(), box.root, { signal: AbortSignal.abort() }), kind('interrupted'));
     assert.deepEqual(fs.readdirSync(box.root), []);
   });
+  it('stops in the middle of a file and closes it', async () => {
+    const tarball = await makeTar([{ name: 'big', content: Buffer.alloc(8 << 20, 3) }, { name: 'after', content: 'x' }]);
+    const controller = new AbortController();
+    const onProgress = (bytes: number): void => {
+      if (bytes > 1 << 20) controller.abort();
+    };
+    await assert.rejects(unpackBuffer(tarball, box.root, { signal: controller.signal, onProgress }), kind('interrupted'));
+    assert.ok(fs.statSync(join(box.root, 'big')).size < 8 << 20);
+    assert.equal(fs.existsSync(join(box.root, 'after')), false);
+  });
   it('stops promptly while the blob stalls mid-layer', async () => {
     const stalled = new Readable({ read() {} });
     stalled.push(gzip(await sample()).subarray(0, 200));
@@ -70,7 +80,7 @@ describe('unpackLayer: interruption', () => {
     setTimeout(() => controller.abort(), 50);
     await assert.rejects(unpackLayer(stalled, 'x', box.root, { signal: controller.signal }), kind('interrupted'));
     assert.ok(Date.now() - started < 1000);
-    stalled.destroy();
+    assert.equal(stalled.destroyed, true, 'the stalled blob is released');
   });
 });
 

@@ -27,6 +27,12 @@ export interface UnpackResult {
  * Decompresses `blob` (gzip, zstd or plain tar, sniffed from the magic bytes; mediaType is a hint),
  * hashes the uncompressed stream, and applies the tar entries onto `root` (a directory that already
  * holds the previous layers). One streaming pass: decompress → hash → tar parse → write.
+ *
+ * Rejects with a MyDockerError: 'unsafe-content' (ERR_UNSAFE_LAYER_ENTRY) for an entry that would
+ * escape `root`; 'integrity' for a corrupt or truncated blob; 'unsupported' for bzip2/xz or an unknown
+ * entry type; 'resource' when the disk is full; 'interrupted' when `signal` fires. Errors thrown by
+ * `blob` itself pass through unchanged. On failure `root` is left half-written (the caller discards
+ * it) and `blob` is released (destroyed) rather than drained.
  */
 export async function unpackLayer(
   blob: NodeJS.ReadableStream | Readable,
@@ -42,6 +48,8 @@ export async function unpackLayer(
   }
   const extract = tar.extract();
   const job = run(blob, mediaType, rootPath, extract, options);
+  // A failed unpack must not leave a read pending on the caller's stream (e.g. a stalled registry response).
+  job.catch(() => release(blob));
   if (signal === undefined) return job;
   // The blob may stall (a slow registry); the race rejects at once, and destroying the parser
   // makes the loops stop at their next step.
@@ -50,6 +58,7 @@ export async function unpackLayer(
     onAbort = () => {
       const error = interrupted(signal.reason);
       extract.destroy(error);
+      release(blob);
       reject(error);
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -138,4 +147,9 @@ async function* chunks(blob: NodeJS.ReadableStream | Readable): AsyncGenerator<B
   for await (const chunk of blob as AsyncIterable<Buffer | string>) {
     yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   }
+}
+
+function release(blob: NodeJS.ReadableStream | Readable): void {
+  const destroy = (blob as Partial<Readable>).destroy;
+  if (typeof destroy === 'function') destroy.call(blob);
 }
