@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { endpointsFor, isLoopback } from './endpoints.js';
 
 test('loopback detection', () => {
-  for (const d of ['localhost', 'localhost:5000', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000', '::1']) assert.ok(isLoopback(d), d);
+  for (const d of ['localhost', 'localhost:5000', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000', '[::1]']) assert.ok(isLoopback(d), d);
   for (const d of ['example.com', '10.0.0.1:5000', '128.0.0.1', 'localhost.example.com']) assert.ok(!isLoopback(d), d);
 });
 
