@@ -77,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
   const context: CommandContext = {
     writeOut: writeLine(process.stdout),
     writeErr: writeLine(process.stderr),
+    writeErrRaw: (text) => void process.stderr.write(text),
+    errIsTty: process.stderr.isTTY === true,
     signal: controller.signal,
     trace: false,
     containerStarted: () => {

@@ -32,7 +32,14 @@ export async function buildRootfs(image: RemoteImage, chainId: string, rootfs: R
       const id = shortId(layer.digest);
       emit({ type: 'layer', id, digest: layer.digest, status: 'downloading', size: layer.size });
       const { body } = await image.client.getBlob(layer.digest);
-      const verify = new VerifyStream(layer.digest, layer.size, `layer ${id}`);
+      let lastReport = 0;
+      const verify = new VerifyStream(layer.digest, layer.size, `layer ${id}`, (current) => {
+        // At most ten progress events a second per layer: enough for a live display.
+        const now = performance.now();
+        if (now - lastReport < 100) return;
+        lastReport = now;
+        emit({ type: 'layer', id, digest: layer.digest, status: 'downloading', size: layer.size, current });
+      });
       const piping = pipeline(body, verify);
       const [result] = await Promise.all([unpackLayer(verify, layer.mediaType, temp, signal === undefined ? {} : { signal }), verify.verified, piping]);
       const expected = image.config.rootfs.diff_ids[i];

@@ -6,6 +6,6 @@ export type LayerStatus = 'waiting' | 'downloading' | 'extracting' | 'complete' 
 /** Progress of a pull, as events; the CLI decides how to show them. */
 export type PullEvent =
   | { type: 'pull-resolved'; repository: string; reference: string; digest: string }
-  | { type: 'layer'; id: string; digest: string; status: LayerStatus; size: number }
+  | { type: 'layer'; id: string; digest: string; status: LayerStatus; size: number; current?: number }
   | { type: 'pull-done'; digest: string; downloaded: boolean }
   | RequestEvent;

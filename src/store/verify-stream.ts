@@ -19,6 +19,7 @@ export class VerifyStream extends Transform {
     private readonly digest: string,
     private readonly size: number,
     private readonly what: string,
+    private readonly onBytes?: (received: number) => void,
   ) {
     super();
     this.verified = new Promise<void>((resolve, reject) => {
@@ -36,6 +37,7 @@ export class VerifyStream extends Transform {
       return;
     }
     this.hash.update(chunk);
+    this.onBytes?.(this.received);
     callback(null, chunk);
   }
 

@@ -15,7 +15,7 @@ export async function pullCommand(image: string, flags: PullFlags, context: Comm
   const settings = loadSettings();
   const platform = platformFlag(flags.platform);
   const { pull } = await import('../../pull/index.js');
-  const printer = flags.quiet ? undefined : pullPrinter(ref, context.trace, context.writeErr);
+  const printer = flags.quiet ? undefined : pullPrinter(ref, { trace: context.trace, live: context.errIsTty, write: context.writeErrRaw });
   if (printer && ref.digest === undefined && !/:[\w][\w.-]*$/.test(image.split('/').pop() ?? '')) {
     context.writeErr(`Using default tag: ${ref.tag}`);
   }

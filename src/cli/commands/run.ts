@@ -23,7 +23,7 @@ export function platformFlag(value: string | undefined): Platform | undefined {
 export async function runCommand(image: string, command: string[], flags: RunFlags, context: CommandContext): Promise<number> {
   const settings = loadSettings();
   const platform = platformFlag(flags.platform);
-  const printer = pullPrinter(undefined, context.trace, context.writeErr);
+  const printer = pullPrinter(undefined, { trace: context.trace, live: context.errIsTty, write: context.writeErrRaw });
   const { outcome } = await run(image, {
     settings,
     command,

@@ -1,31 +1,44 @@
 import { familiarName, type Reference } from '../../reference/index.js';
 import type { RunEvent } from '../../containers/index.js';
+import { layerLine, TtyLayerBlock } from './tty-layers.js';
+
+export interface PrinterOptions {
+  trace: boolean;
+  /** Redraw per-layer progress in place (stderr is a terminal). */
+  live: boolean;
+  /** Writes raw text to stderr. */
+  write: (text: string) => void;
+}
 
 /**
- * Prints pull progress on stderr in docker pull's words, one line per completed layer (the live
- * in-place display for terminals comes with the progress work). Registry requests only with --trace.
+ * Prints pull progress on stderr in docker pull's words. On a terminal the layer lines are live
+ * (waiting, downloading with a bar, complete); otherwise one line per layer when it completes.
+ * Registry requests only with --trace.
  */
-export function pullPrinter(ref: Reference | undefined, trace: boolean, write: (line: string) => void): (event: RunEvent) => void {
+export function pullPrinter(ref: Reference | undefined, options: PrinterOptions): (event: RunEvent) => void {
   let name = ref ? familiarName(ref) : '';
+  const block = options.live ? new TtyLayerBlock(options.write) : undefined;
+  const line = (text: string): void => options.write(`${text}\n`);
   return (event) => {
     switch (event.type) {
       case 'image-not-found-locally':
         name = familiarName(event.reference);
-        write(`Unable to find image '${name}' locally`);
+        line(`Unable to find image '${name}' locally`);
         break;
       case 'pull-resolved':
-        write(`${event.reference.startsWith('sha256:') ? event.reference : event.reference}: Pulling from ${event.repository}`);
+        line(`${event.reference}: Pulling from ${event.repository}`);
         break;
       case 'layer':
-        if (event.status === 'complete') write(`${event.id}: Pull complete`);
-        if (event.status === 'exists') write(`${event.id}: Already exists`);
+        if (block) block.set(event.id, layerLine(event.id, event.status, event.size, event.current));
+        else if (event.status === 'complete' || event.status === 'exists') line(layerLine(event.id, event.status, event.size, undefined));
         break;
       case 'pull-done':
-        write(`Digest: ${event.digest}`);
-        write(event.downloaded ? `Status: Downloaded newer image for ${name}` : `Status: Image is up to date for ${name}`);
+        block?.close();
+        line(`Digest: ${event.digest}`);
+        line(event.downloaded ? `Status: Downloaded newer image for ${name}` : `Status: Image is up to date for ${name}`);
         break;
       case 'registry-request':
-        if (trace) write(`trace: ${event.method} ${event.url} → ${event.status} (${event.ms} ms)`);
+        if (options.trace) line(`trace: ${event.method} ${event.url} → ${event.status} (${event.ms} ms)`);
         break;
       default:
         break;
