@@ -13,6 +13,8 @@ const MAGIC: ReadonlyArray<readonly [Compression | 'bzip2' | 'xz', readonly numb
   ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
 ];
 const SNIFF_BYTES = 6;
+// zlib inflates on the thread pool; 16 KiB (the default) means one round trip per 16 KiB, which measured ~2x slower.
+const GUNZIP_CHUNK = 128 * 1024;
 
 /**
  * Picks the decompressor from the blob's first bytes. The media type is only a hint: Docker
@@ -62,7 +64,7 @@ async function* replay(first: Buffer, iterator: AsyncIterator<Uint8Array>): Asyn
 
 async function* gunzip(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   // pipeline() destroys both ends on error or early return, so no stream is left dangling.
-  const output = pipeline(Readable.from(input), createGunzip(), () => {});
+  const output = pipeline(Readable.from(input), createGunzip({ chunkSize: GUNZIP_CHUNK }), () => {});
   try {
     for await (const chunk of output) yield chunk as Buffer;
   } catch (error) {
