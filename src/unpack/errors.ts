@@ -3,14 +3,14 @@ import { MyDockerError, errnoCode, isMyDockerError } from '../errors.js';
 /** The entry would escape the image root (path traversal, symlink or hardlink tricks). */
 export function unsafeEntry(name: string, reason: string): MyDockerError {
   return new MyDockerError('unsafe-content', 'ERR_UNSAFE_LAYER_ENTRY', `layer entry ${JSON.stringify(name)} refused: ${reason}`, {
-    hint: 'the image contains a layer that tries to write outside its root; do not use it',
+    hint: 'The image was refused and nothing of it was kept; do not use it.',
   });
 }
 
 /** The layer's bytes are not a valid (compressed) tar stream. */
 export function corruptLayer(detail: string, cause?: unknown): MyDockerError {
   return new MyDockerError('integrity', 'ERR_LAYER_CORRUPT', `layer is corrupt or truncated: ${detail}`, {
-    hint: 'pull the image again; if it keeps failing the registry serves a broken blob',
+    hint: 'Pull the image again; if it keeps failing, the registry serves a broken blob.',
     cause,
   });
 }
@@ -36,7 +36,7 @@ export function fsFailure(error: unknown, action: string, path: string): MyDocke
   const code = errnoCode(error);
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new MyDockerError('resource', 'ERR_DISK_FULL', `no space left on device while trying to ${action} ${path}`, {
-      hint: 'free some disk space (e.g. remove unused images) and pull again',
+      hint: 'Free some disk space (e.g. remove unused images) and pull again.',
       cause: error,
     });
   }
