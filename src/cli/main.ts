@@ -1,8 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MyDockerError } from '../errors.js';
-import type { CommandContext } from './commands/context.js';
-import { pullCommand, type PullFlags } from './commands/pull.js';
-import { runCommand, type RunFlags } from './commands/run.js';
+import { COMMANDS } from './commands/index.js';
+import type { CommandContext, CommandResult } from './commands/context.js';
 import { EXIT_MYDOCKER_FAILED, exitCodeFor, formatError } from './exit.js';
 
 function writeLine(stream: NodeJS.WriteStream): (line: string) => void {
@@ -10,7 +9,7 @@ function writeLine(stream: NodeJS.WriteStream): (line: string) => void {
 }
 
 /** Builds the command tree; each action stores its exit code in `result`. */
-function buildProgram(context: CommandContext, result: { code: number }): Command {
+function buildProgram(context: CommandContext, result: CommandResult): Command {
   const program = new Command('mydocker')
     .description('A daemonless, Docker-compatible container tool')
     .option('--trace', 'print every registry request on stderr')
@@ -26,30 +25,7 @@ function buildProgram(context: CommandContext, result: { code: number }): Comman
     context.trace = program.opts<{ trace?: boolean }>().trace === true;
   });
 
-  program
-    .command('run')
-    .description('Run a command in a new container, pulling the image first if it is not local')
-    .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
-    .argument('<image>', 'image reference, e.g. alpine:latest')
-    .argument('[command...]', 'command and arguments (replace the image\'s Cmd)')
-    .option('-i, --interactive', 'keep stdin open and pass it to the container')
-    .option('--rm', 'remove the container when it exits (always the case for now)')
-    .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image')
-    .passThroughOptions()
-    .action(async (image: string, command: string[], flags: RunFlags) => {
-      result.code = await runCommand(image, command, flags, context);
-    });
-
-  program
-    .command('pull')
-    .description('Download an image from a registry')
-    .usage('[OPTIONS] NAME[:TAG|@DIGEST]')
-    .argument('<image>', 'image reference')
-    .option('-q, --quiet', 'print only the image reference')
-    .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image')
-    .action(async (image: string, flags: PullFlags) => {
-      result.code = await pullCommand(image, flags, context);
-    });
+  for (const register of COMMANDS) register(program, context, result);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import { loadSettings } from '../../config/index.js';
 import { formatReference, parseReference } from '../../reference/index.js';
 import { pullPrinter } from '../output/pull-printer.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext, CommandRegistrar } from './context.js';
 import { platformFlag } from './run.js';
 
 export interface PullFlags {
@@ -23,3 +23,16 @@ export async function pullCommand(image: string, flags: PullFlags, context: Comm
   context.writeOut(formatReference(ref));
   return 0;
 }
+
+export const registerPull: CommandRegistrar = (program, context, result) => {
+  program
+    .command('pull')
+    .description('Download an image from a registry')
+    .usage('[OPTIONS] NAME[:TAG|@DIGEST]')
+    .argument('<image>', 'image reference')
+    .option('-q, --quiet', 'print only the image reference')
+    .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image')
+    .action(async (image: string, flags: PullFlags) => {
+      result.code = await pullCommand(image, flags, context);
+    });
+};

@@ -3,7 +3,7 @@ import { run } from '../../containers/index.js';
 import { MyDockerError } from '../../errors.js';
 import { parsePlatform, type Platform } from '../../oci/index.js';
 import { pullPrinter } from '../output/pull-printer.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext, CommandRegistrar } from './context.js';
 
 export interface RunFlags {
   interactive?: boolean;
@@ -37,3 +37,19 @@ export async function runCommand(image: string, command: string[], flags: RunFla
   });
   return outcome.kind === 'exited' ? outcome.code : 128 + outcome.signal;
 }
+
+export const registerRun: CommandRegistrar = (program, context, result) => {
+  program
+    .command('run')
+    .description('Run a command in a new container, pulling the image first if it is not local')
+    .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
+    .argument('<image>', 'image reference, e.g. alpine:latest')
+    .argument('[command...]', "command and arguments (replace the image's Cmd)")
+    .option('-i, --interactive', 'keep stdin open and pass it to the container')
+    .option('--rm', 'remove the container when it exits (always the case for now)')
+    .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image')
+    .passThroughOptions()
+    .action(async (image: string, command: string[], flags: RunFlags) => {
+      result.code = await runCommand(image, command, flags, context);
+    });
+};
