@@ -1,6 +1,6 @@
 /** Run one container through the native launcher: pass the spec, relay signals, wait, decode. */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { RuntimeSpec } from '../runtime/index.js';
 import { MyDockerError } from '../errors.js';
@@ -8,6 +8,7 @@ import { encodeSpec } from './encode-spec.js';
 import { LaunchError, launchErrorFromReport } from './errors.js';
 import type { ReportLine } from './protocol.js';
 import { ReportReader } from './report.js';
+import { packageRoot } from '../util/index.js';
 
 /** How the container ended. */
 export type LaunchOutcome = { kind: 'exited'; code: number } | { kind: 'signaled'; signal: number };
@@ -26,9 +27,9 @@ export interface LaunchOptions {
 /** Signals a user sends to mydocker that belong to the container. */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
-/** Absolute path of the launcher binary (dist/src/launcher/ → native/build/). */
+/** Absolute path of the launcher binary, built by `npm ci` into native/build/. */
 export function launcherPath(): string {
-  return fileURLToPath(new URL('../../../native/build/mydocker-launcher', import.meta.url));
+  return join(packageRoot(), 'native', 'build', 'mydocker-launcher');
 }
 
 /** Run the container described by `spec` to completion; throws LaunchError on setup/exec failure. */

@@ -1,2 +1,3 @@
 export { tempSibling, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
+export { packageRoot } from './package-root.js';
