@@ -141,3 +141,97 @@ test('a corrupted byte in a layer fails with a digest mismatch and nothing is ke
   assertNothingKept(root);
   await secondPullSucceeds(root);
 });
+
+/** The busybox manifest as the registry has it, and its config digest. */
+async function busyboxManifest(): Promise<{ digest: string; body: Buffer; mediaType: string; configDigest: string }> {
+  const m = await c.h.openClient.getManifest(IMAGES.busybox, 'latest');
+  assert.equal(m.status, 200);
+  const doc = JSON.parse(m.body.toString('utf8')) as { config: { digest: string } };
+  return { digest: m.digest ?? '', body: m.body, mediaType: m.mediaType ?? '', configDigest: doc.config.digest };
+}
+
+test('a manifest that does not match the digest asked for → digest mismatch, 125', async () => {
+  const m = await busyboxManifest();
+  faults.reset();
+  // Same JSON, one more space: a different digest.
+  faults.add({ match: MANIFESTS, times: Infinity, fault: { kind: 'answer', status: 200, headers: { 'Content-Type': m.mediaType }, body: Buffer.concat([m.body, Buffer.from(' ')]) } });
+  const root = freshRoot();
+  const result = await c.h.runCli(['pull', `${faults.address}/${IMAGES.busybox}@${m.digest}`], { root });
+  assertRun(result, { code: 125, stdout: '' });
+  assertOneErrorLine(result.stderr, /manifest .*(failed verification|mismatch|expected)/i);
+  assertNothingKept(root);
+  faults.reset();
+  assert.equal((await c.h.runCli(['pull', `${faults.address}/${IMAGES.busybox}@${m.digest}`], { root })).code, 0);
+});
+
+test('a config that does not match its digest → 125, nothing kept', async () => {
+  const m = await busyboxManifest();
+  faults.reset();
+  faults.add({ match: (r) => r.path.endsWith(m.configDigest), times: Infinity, fault: { kind: 'corrupt', atByte: 5 } });
+  const root = freshRoot();
+  const result = await c.h.runCli(['pull', ref()], { root });
+  assertRun(result, { code: 125, stdout: '' });
+  assertOneErrorLine(result.stderr, /config/i);
+  assertNothingKept(root);
+  await secondPullSucceeds(root);
+});
+
+for (const [what, status, contentType, body] of [
+  ['an HTML page', 200, 'text/html', '<!doctype html><html><body>Welcome to nginx!</body></html>'],
+  ['junk JSON', 200, 'application/json', '{"hello":"world"}'],
+  ['a JSON error page with status 200', 200, 'application/vnd.oci.image.manifest.v1+json', '[1,2,3]'],
+] as const) {
+  test(`a registry answering ${what} instead of a manifest → one clear line, 125`, async () => {
+    faults.reset();
+    faults.add({ match: MANIFESTS, times: Infinity, fault: { kind: 'answer', status, headers: { 'Content-Type': contentType }, body } });
+    const root = freshRoot();
+    const result = await c.h.runCli(['pull', ref()], { root });
+    assertRun(result, { code: 125, stdout: '' });
+    assertOneErrorLine(result.stderr, /not a usable manifest/);
+    assertNothingKept(root);
+    await secondPullSucceeds(root);
+  });
+}
+
+for (const status of [401, 403]) {
+  test(`HTTP ${status} → pull access denied, 125`, async () => {
+    faults.reset();
+    faults.add({ match: MANIFESTS, times: Infinity, fault: { kind: 'answer', status, body: '{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}' } });
+    const root = freshRoot();
+    const result = await c.h.runCli(['pull', ref()], { root });
+    assertRun(result, { code: 125, stdout: '' });
+    assertOneErrorLine(result.stderr, /pull access denied for .*library\/busybox, repository does not exist or may require 'mydocker login'/);
+    await secondPullSucceeds(root);
+  });
+}
+
+test('a name that does not resolve → one line naming it, 125', async () => {
+  const result = await c.h.runCli(['pull', 'no-such-registry.invalid/some/image:1']);
+  assertRun(result, { code: 125, stdout: '' });
+  assertOneErrorLine(result.stderr, /cannot resolve registry host "no-such-registry\.invalid"/);
+});
+
+test('connection refused → one line naming the address, 125', async () => {
+  const port = await freePort();
+  const result = await c.h.runCli(['pull', `127.0.0.1:${port}/some/image:1`]);
+  assertRun(result, { code: 125, stdout: '' });
+  assertOneErrorLine(result.stderr, new RegExp(`connection refused by 127\\.0\\.0\\.1:${port}`));
+});
+
+test('Ctrl-C while a layer downloads: exit 125 at once, nothing kept, a second pull succeeds', async () => {
+  faults.reset();
+  faults.add({ match: BLOBS, fault: { kind: 'stall', afterBytes: LAYER_CUT } });
+  const root = freshRoot();
+  const cli = c.h.spawnCli(['pull', ref()], { root, env: { MYDOCKER_STALL_TIMEOUT: '60' } });
+  const deadline = Date.now() + 20_000;
+  while (!faults.log().some((r) => r.fault === 'stall') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));
+  const interrupted = Date.now();
+  cli.child.kill('SIGINT');
+  const result = await cli.result;
+  assert.ok(Date.now() - interrupted < 5000, 'Ctrl-C did not stop the pull promptly');
+  assertRun(result, { code: 125, stdout: '' });
+  assertOneErrorLine(result.stderr, /interrupted/);
+  assertNothingKept(root);
+  await secondPullSucceeds(root);
+});
