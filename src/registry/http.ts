@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { transportError } from './errors.js';
 import { proxyFor } from './proxy.js';
 import { stallTimeoutMs } from './retry.js';
-import { tlsSettingsFor, type TlsSettings } from './tls.js';
+import { probeTlsFailure, tlsSettingsFor, type TlsSettings } from './tls.js';
 
 /** A response with its body as a Node stream (never buffered here). */
 export interface HttpResponse {
@@ -68,6 +68,11 @@ export async function send(url: URL, request: HttpRequest): Promise<HttpResponse
     });
     return { status: response.statusCode, headers: response.headers, body: response.body as unknown as HttpResponse['body'] };
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (tls !== undefined && proxy === undefined && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && !request.signal?.aborted) {
+      const why = await probeTlsFailure(url, tls);
+      if (why !== undefined) throw transportError(why, url, { certsDir: tls.certsDir, proxy });
+    }
     throw transportError(error, url, { certsDir: tls?.certsDir, proxy });
   }
 }

@@ -97,3 +97,33 @@ export async function tlsSettingsFor(url: URL, env: NodeJS.ProcessEnv = process.
 export function resetTlsCache(): void {
   baseCas = undefined;
 }
+
+/**
+ * Why a TLS server hung up on us, when undici only saw "other side closed": Go servers that demand
+ * a client certificate finish the TLS 1.3 handshake and then send an alert, which undici reports as
+ * a plain close. One direct connection with the same settings reads that alert. Only used on the
+ * failure path; resolves undefined when the connection works or fails for another reason.
+ */
+export async function probeTlsFailure(url: URL, settings: TlsSettings, timeoutMs = 3000): Promise<Error | undefined> {
+  const { connect } = await import('node:tls');
+  return new Promise((resolve) => {
+    const socket = connect({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 443),
+      servername: url.hostname,
+      ca: settings.ca,
+      ...(settings.cert === undefined ? {} : { cert: settings.cert, key: settings.key }),
+    }, () => {
+      socket.write(`GET /v2/ HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+    });
+    const done = (error: Error | undefined): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(error);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.on('error', (error) => done(/SSL|TLS|CERT/i.test(`${(error as { code?: string }).code ?? ''} ${error.message}`) ? error : undefined));
+    socket.on('data', () => done(undefined));
+    socket.on('close', () => done(undefined));
+  });
+}
