@@ -4,7 +4,9 @@
  * junk answers fail with one clear line, exit 125, nothing kept; and a second pull then succeeds.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { freshRoot, IMAGES } from '../harness/index.js';
@@ -234,4 +236,31 @@ test('Ctrl-C while a layer downloads: exit 125 at once, nothing kept, a second p
   assertOneErrorLine(result.stderr, /interrupted/);
   assertNothingKept(root);
   await secondPullSucceeds(root);
+});
+
+test('disk full while unpacking (a tiny tmpfs as MYDOCKER_ROOT) → one line, 125, store intact; with room, a second pull succeeds', async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('mounting a tmpfs needs root');
+    return;
+  }
+  const root = mkdtempSync(path.join(os.tmpdir(), 'mydocker-enospc-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', root]);
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    t.skip(`cannot mount a tmpfs here: ${String(error)}`);
+    return;
+  }
+  try {
+    faults.reset();
+    const result = await c.h.runCli(['pull', ref()], { root });
+    assertRun(result, { code: 125, stdout: '' });
+    assertOneErrorLine(result.stderr, /no space left on device/);
+    assertNothingKept(root);
+    execFileSync('mount', ['-o', 'remount,size=64m', root]);
+    await secondPullSucceeds(root);
+  } finally {
+    execFileSync('umount', [root]);
+    rmSync(root, { recursive: true, force: true });
+  }
 });
