@@ -96,7 +96,13 @@ export class RegistryClient {
       onResume: (offset, reason, status) => this.options.onEvent?.({
         type: 'registry-retry', url: lastUrl.href, reason: `${describeReason(reason)}; resumed (HTTP ${status})`, attempt: 0, delayMs: 0, offset,
       }),
-      describe: (error) => transportError(error, lastUrl),
+      describe: (error, resumes) => {
+        const base = transportError(error, lastUrl);
+        if (base.kind !== 'network') return base;
+        const tries = resumes > 0 ? `; gave up after ${resumes} resumes` : '';
+        return new MyDockerError(base.kind, base.code, `${base.message} while downloading blob ${digest.slice(0, 19)}${tries}`,
+          { cause: error, ...(base.hint === undefined ? {} : { hint: base.hint }) });
+      },
     });
     return { body, size };
   }

@@ -21,8 +21,8 @@ export interface ResumeOptions {
   reopen: (offset: number) => Promise<OpenedBody>;
   /** Told of each resume, for events and tests. */
   onResume?: (offset: number, reason: unknown, status: number) => void;
-  /** Turns the final failure into a clear error. */
-  describe: (error: unknown) => unknown;
+  /** Turns the final failure into a clear error (told how many resumes were tried). */
+  describe: (error: unknown, resumes: number) => unknown;
 }
 
 function prematureEnd(received: number, total: number): Error {
@@ -60,7 +60,7 @@ export function resumableBody(first: OpenedBody, options: ResumeOptions): Readab
           if (skip > 0 || (options.total !== undefined && offset < options.total)) throw prematureEnd(offset, options.total ?? offset);
           return;
         } catch (error) {
-          if (!isRetryableError(error) || resumes >= options.maxResumes) throw options.describe(error);
+          if (!isRetryableError(error) || resumes >= options.maxResumes) throw options.describe(error, resumes);
           resumes += 1;
           source.destroy();
           await options.wait(resumes);

@@ -84,6 +84,18 @@ test('a stalled connection is abandoned after MYDOCKER_STALL_TIMEOUT and resumed
   assert.ok(faults.log().some((r) => r.range !== undefined && r.status === 206), JSON.stringify(faults.log()));
 });
 
+test('a layer whose connection keeps dropping: bounded resumes, then one line, nothing kept', async () => {
+  faults.reset();
+  faults.add({ match: BLOBS, fault: { kind: 'drop', afterBytes: LAYER_CUT }, times: Infinity });
+  const root = freshRoot();
+  const result = await c.h.runCli(['pull', ref()], { root });
+  assertRun(result, { code: 125, stdout: '' });
+  assertOneErrorLine(result.stderr, /closed unexpectedly.* while downloading blob sha256:[0-9a-f]{12}; gave up after 5 resumes/);
+  assert.equal(faults.log().filter((r) => r.fault === 'drop').length, 6);
+  assertNothingKept(root);
+  await secondPullSucceeds(root);
+});
+
 test('429 with Retry-After: waits as told and succeeds', async () => {
   faults.reset();
   faults.add({ match: MANIFESTS, fault: { kind: 'answer', status: 429, headers: { 'Retry-After': '1' } }, times: 2 });
