@@ -36,7 +36,8 @@ async function createDispatcher(url: URL): Promise<{ dispatcher: Dispatcher; tls
   const tls = url.protocol === 'https:' ? await tlsSettingsFor(url) : undefined;
   const connect = tls === undefined ? {} : { ca: tls.ca, ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }) };
   const stall = stallTimeoutMs();
-  const timeouts = { headersTimeout: Math.max(stall, 60_000), bodyTimeout: stall };
+  // No header or body byte for the stall timeout: the connection is dropped and retried or resumed.
+  const timeouts = { headersTimeout: stall, bodyTimeout: stall };
   const proxy = proxyFor(url);
   if (proxy === undefined) return { dispatcher: new Agent({ connect, ...timeouts }), tls, proxy };
   // The proxy itself may be https (its CA from the system store), the registry behind it gets the
