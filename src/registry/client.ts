@@ -224,7 +224,7 @@ export class RegistryClient {
       const limit = describeRateLimit(response.headers);
       return new RegistryError('rate-limited', 'ERR_RATE_LIMITED',
         `${url.host} refused the request: rate limit reached (too many requests${tries})${limit ? `; ${limit}` : ''}`, status, details,
-        limit.includes('resets') ? 'Wait until then, or log in for a higher limit.' : 'Wait and try again, or log in for a higher limit.');
+        limit.includes('resets in') ? 'Wait until then, or log in for a higher limit.' : 'Wait and try again, or log in for a higher limit.');
     }
     const summary = details.map((d) => `${d.code}: ${d.message}`).join('; ');
     return new RegistryError('network', 'ERR_REGISTRY_STATUS', `GET ${url.pathname} on ${url.host} answered HTTP ${status}${tries}${summary ? ` (${summary})` : ''}`, status, details,
@@ -238,8 +238,8 @@ function describeReason(reason: unknown): string {
   let e: unknown = reason;
   for (let depth = 0; depth < 4 && e instanceof Error; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && !code.startsWith('ERR_') ) return code;
-    if (typeof code === 'string' && code === 'ERR_PREMATURE_END') return code;
+    // A MyDockerError's own code (ERR_CONNECTION_RESET) says less than its cause's (ECONNRESET).
+    if (typeof code === 'string' && !(e instanceof MyDockerError)) return code;
     e = e.cause;
   }
   return reason instanceof Error ? reason.message : String(reason);

@@ -40,6 +40,8 @@ test('rate-limit description from Docker Hub headers', () => {
   assert.equal(describeRateLimit({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600', 'retry-after': '3600' }, now),
     'limit 100 pulls per 6h, 0 remaining, resets in 1h (at 2026-01-01 01:00:00Z)');
   assert.equal(describeRateLimit({ 'ratelimit-reset': '90' }, now), 'resets in 1m30s (at 2026-01-01 00:01:30Z)');
+  assert.equal(describeRateLimit({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600' }, now),
+    'limit 100 pulls per 6h, 0 remaining, resets within 6h');
   assert.equal(describeRateLimit({}, now), '');
   assert.equal(formatDuration(59_500), '1m');
   assert.equal(formatDuration(1000), '1s');

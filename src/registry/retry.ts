@@ -89,6 +89,9 @@ export function describeRateLimit(headers: Headers, now: number = Date.now()): s
   if (resetMs !== undefined) {
     const at = new Date(now + resetMs).toISOString().replace(/\.\d+Z$/, 'Z').replace('T', ' ');
     parts.push(`resets in ${formatDuration(resetMs)} (at ${at})`);
+  } else if (limit?.[2] !== undefined) {
+    // Docker Hub's window is rolling and it sends no reset time: at most one window away.
+    parts.push(`resets within ${formatDuration(Number(limit[2]) * 1000)}`);
   }
   return parts.join(', ');
 }
