@@ -81,6 +81,7 @@ test('a stalled connection is abandoned after MYDOCKER_STALL_TIMEOUT and resumed
   const result = await c.h.runCli(['run', ref(), 'echo', 'unstalled'], { env: { MYDOCKER_STALL_TIMEOUT: '1' } });
   assertRun(result, { code: 0, stdout: 'unstalled\n' });
   assert.ok(Date.now() - started >= 1000, 'the stall was not waited for');
+  assert.ok(Date.now() - started < 20_000, 'MYDOCKER_STALL_TIMEOUT was not used');
   assert.ok(faults.log().some((r) => r.range !== undefined && r.status === 206), JSON.stringify(faults.log()));
 });
 
@@ -94,6 +95,34 @@ test('a layer whose connection keeps dropping: bounded resumes, then one line, n
   assert.equal(faults.log().filter((r) => r.fault === 'drop').length, 6);
   assertNothingKept(root);
   await secondPullSucceeds(root);
+});
+
+test('a registry that accepts the request and never answers is retried after the stall timeout', async () => {
+  faults.reset();
+  faults.add({ match: MANIFESTS, fault: { kind: 'hang' } });
+  const started = Date.now();
+  assertRun(await c.h.runCli(['run', ref(), 'echo', 'answered'], { env: { MYDOCKER_STALL_TIMEOUT: '1' } }), { code: 0, stdout: 'answered\n' });
+  assert.ok(Date.now() - started >= 1000);
+  assert.ok(Date.now() - started < 20_000, 'MYDOCKER_STALL_TIMEOUT was not used for headers');
+  assert.ok(faults.log().some((r) => r.fault === 'hang'));
+});
+
+test('Ctrl-C during a Retry-After wait stops at once', async () => {
+  faults.reset();
+  faults.add({ match: MANIFESTS, fault: { kind: 'answer', status: 429, headers: { 'Retry-After': '30' } }, times: Infinity });
+  const root = freshRoot();
+  const cli = c.h.spawnCli(['pull', ref()], { root });
+  const deadline = Date.now() + 20_000;
+  while (!faults.log().some((r) => r.status === 429) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 300));
+  const interrupted = Date.now();
+  cli.child.kill('SIGINT');
+  const result = await cli.result;
+  assert.ok(Date.now() - interrupted < 5000, `the wait was not cut short (${Date.now() - interrupted} ms)`);
+  assertRun(result, { code: 125, stdout: '' });
+  assertOneErrorLine(result.stderr, /interrupted/);
+  assert.equal(faults.log().filter((r) => r.status === 429).length, 1);
+  assertNothingKept(root);
 });
 
 test('429 with Retry-After: waits as told and succeeds', async () => {

@@ -18,7 +18,9 @@ export type Fault =
   /** Forward everything with the byte at `atByte` inverted. */
   | { kind: 'corrupt'; atByte: number }
   /** Remove the Range header before forwarding: the registry answers 200 with the whole blob. */
-  | { kind: 'ignore-range' };
+  | { kind: 'ignore-range' }
+  /** Accept the request and never answer (not even headers). */
+  | { kind: 'hang' };
 
 export interface FaultRule {
   /** Which requests: a method + path test (e.g. /blobs\//). */
@@ -68,6 +70,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       entry.status = fault.status;
       res.writeHead(fault.status, fault.headers ?? {});
       res.end(fault.body ?? '');
+      return;
+    }
+    if (fault?.kind === 'hang') {
+      rule!.left -= 1;
+      entry.fault = 'hang';
       return;
     }
     const headers = { ...req.headers };
