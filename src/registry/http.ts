@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { MyDockerError } from '../errors.js';
 import { transportError } from './errors.js';
 import { proxyFor } from './proxy.js';
 import { stallTimeoutMs } from './retry.js';
@@ -39,6 +40,11 @@ async function createDispatcher(url: URL): Promise<{ dispatcher: Dispatcher; tls
   // No header or body byte for the stall timeout: the connection is dropped and retried or resumed.
   const timeouts = { headersTimeout: stall, bodyTimeout: stall };
   const proxy = proxyFor(url);
+  if (proxy !== undefined && !URL.canParse(proxy)) {
+    throw new MyDockerError('usage', 'ERR_PROXY', `the proxy for ${url.protocol === 'https:' ? 'https' : 'http'} is not a valid URL: "${proxy}"`, {
+      hint: `Fix ${url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'} (e.g. http://proxy.example:3128).`,
+    });
+  }
   if (proxy === undefined) return { dispatcher: new Agent({ connect, ...timeouts }), tls, proxy };
   // The proxy itself may be https (its CA from the system store), the registry behind it gets the
   // registry's own TLS settings through the CONNECT tunnel.

@@ -176,3 +176,9 @@ test('a download from the CDN cut mid-way resumes through the redirect with Rang
   const seen = w.cdn.cdnRequests().slice(before);
   assert.ok(seen.some((r) => r.range !== undefined && r.status === 206), JSON.stringify(seen));
 });
+
+test('a malformed proxy URL → one line naming the variable to fix, 125', async () => {
+  const result = await c.h.runCli(['pull', `${PROXIED_NAME}:5000/${IMAGES.busybox}`], { env: { ...NO_PROXY_ENV, HTTPS_PROXY: 'http://bad host:3128' } });
+  assertRun(result, { code: 125, stdout: '' });
+  assert.match(errorLine(result.stderr), /proxy for https is not a valid URL: "http:\/\/bad host:3128". Fix HTTPS_PROXY/);
+});
