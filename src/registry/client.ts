@@ -87,7 +87,13 @@ export class RegistryClient {
     const body = resumableBody({ status: 200, body: first.body }, {
       total: size,
       maxResumes: DEFAULT_RETRY.attempts,
-      wait: (resume) => sleep(backoffMs(resume), this.options.signal),
+      wait: async (resume) => {
+        try {
+          await sleep(backoffMs(resume), this.options.signal);
+        } catch (error) {
+          throw transportError(this.options.signal?.reason ?? error, lastUrl);
+        }
+      },
       reopen: async (offset): Promise<OpenedBody> => {
         const next = await this.openBlob(digest, offset);
         lastUrl = next.url;
