@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDebianFile } from './install.js';
-import { freePort, waitForHttp } from './net.js';
+import { freePort, waitForHttp, waitForPort } from './net.js';
 
 const REGISTRY_BIN = '/usr/bin/docker-registry';
 
@@ -29,7 +29,15 @@ export interface RegistryProcess {
   stop(): Promise<void>;
 }
 
-function configYaml(port: number, storage: string, auth: TokenAuthConfig | undefined): string {
+/** The registry's own TLS (http.tls): a certificate, its key, and CAs of accepted client certificates. */
+export interface RegistryTlsConfig {
+  certificate: string;
+  key: string;
+  /** When set, a client certificate signed by one of these is required (mutual TLS). */
+  clientCas?: string[];
+}
+
+function configYaml(port: number, storage: string, auth: TokenAuthConfig | undefined, tls?: RegistryTlsConfig, host = '127.0.0.1'): string {
   const lines = [
     'version: 0.1',
     'log:',
@@ -45,9 +53,13 @@ function configYaml(port: number, storage: string, auth: TokenAuthConfig | undef
     '    uploadpurging:',
     '      enabled: false',
     'http:',
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: ${host}:${port}`,
     '  secret: mydocker-harness-secret',
   ];
+  if (tls !== undefined) {
+    lines.push('  tls:', `    certificate: ${JSON.stringify(tls.certificate)}`, `    key: ${JSON.stringify(tls.key)}`);
+    if (tls.clientCas !== undefined) lines.push('    clientcas:', ...tls.clientCas.map((ca) => `      - ${JSON.stringify(ca)}`));
+  }
   if (auth !== undefined) {
     lines.push(
       'auth:',
@@ -65,16 +77,20 @@ export interface RegistryOptions {
   auth?: TokenAuthConfig;
   /** A storage dir of an earlier registry to start from (copied, never modified). */
   seedStorage?: string;
+  /** Serve HTTPS with this certificate (and demand client certificates when clientCas is set). */
+  tls?: RegistryTlsConfig;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
 }
 
-async function startOnce({ auth, seedStorage }: RegistryOptions): Promise<RegistryProcess> {
+async function startOnce({ auth, seedStorage, tls, host }: RegistryOptions): Promise<RegistryProcess> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mydocker-registry-'));
   const port = await freePort();
   const configPath = path.join(dir, 'config.yml');
   const storage = path.join(dir, 'storage');
   // Registry storage holds no absolute paths or ports, so a copy serves the same content.
   if (seedStorage !== undefined) cpSync(seedStorage, storage, { recursive: true });
-  writeFileSync(configPath, configYaml(port, storage, auth));
+  writeFileSync(configPath, configYaml(port, storage, auth, tls, host));
   let log = '';
   let exited: string | undefined;
   const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -103,12 +119,14 @@ async function startOnce({ auth, seedStorage }: RegistryOptions): Promise<Regist
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/v2/`, 15000, () => (exited === undefined ? undefined : `${exited}: ${log}`));
+    const died = (): string | undefined => (exited === undefined ? undefined : `${exited}: ${log}`);
+    if (tls === undefined && host === undefined) await waitForHttp(`http://127.0.0.1:${port}/v2/`, 15000, died);
+    else await waitForPort(host ?? '127.0.0.1', port, 15000, died);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { port, url: `http://127.0.0.1:${port}`, storage, log: () => log, stop };
+  return { port, url: `${tls === undefined ? 'http' : 'https'}://${host ?? '127.0.0.1'}:${port}`, storage, log: () => log, stop };
 }
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<RegistryProcess> {
