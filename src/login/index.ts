@@ -1,0 +1,1 @@
+export { login, loginServerKey, logout, type LoginOptions, type LoginResult } from './login.js';
