@@ -29,7 +29,7 @@ export interface RegistryProcess {
   stop(): Promise<void>;
 }
 
-function configYaml(port: number, storage: string, auth: TokenAuthConfig | undefined): string {
+function configYaml(port: number, storage: string, auth: TokenAuthConfig | undefined, htpasswd?: string): string {
   const lines = [
     'version: 0.1',
     'log:',
@@ -58,6 +58,9 @@ function configYaml(port: number, storage: string, auth: TokenAuthConfig | undef
       `    rootcertbundle: ${JSON.stringify(auth.rootCertBundle)}`,
     );
   }
+  if (htpasswd !== undefined) {
+    lines.push('auth:', '  htpasswd:', '    realm: mydocker-harness-basic', `    path: ${JSON.stringify(htpasswd)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -65,16 +68,18 @@ export interface RegistryOptions {
   auth?: TokenAuthConfig;
   /** A storage dir of an earlier registry to start from (copied, never modified). */
   seedStorage?: string;
+  /** A bcrypt htpasswd file: the registry then demands HTTP Basic auth (distribution's `auth: htpasswd`). */
+  htpasswd?: string;
 }
 
-async function startOnce({ auth, seedStorage }: RegistryOptions): Promise<RegistryProcess> {
+async function startOnce({ auth, seedStorage, htpasswd }: RegistryOptions): Promise<RegistryProcess> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mydocker-registry-'));
   const port = await freePort();
   const configPath = path.join(dir, 'config.yml');
   const storage = path.join(dir, 'storage');
   // Registry storage holds no absolute paths or ports, so a copy serves the same content.
   if (seedStorage !== undefined) cpSync(seedStorage, storage, { recursive: true });
-  writeFileSync(configPath, configYaml(port, storage, auth));
+  writeFileSync(configPath, configYaml(port, storage, auth, htpasswd));
   let log = '';
   let exited: string | undefined;
   const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });

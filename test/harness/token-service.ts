@@ -1,7 +1,8 @@
 /**
  * A Docker token-spec server (https://distribution.github.io/distribution/spec/auth/token/):
- * GET /token?service=S&scope=repository:NAME:pull,push. Anonymous callers get pull on any repository;
- * push needs HTTP Basic credentials of a harness user. Counts the requests it served.
+ * GET /token?service=S&scope=repository:NAME:pull,push. Anonymous callers get pull on any public
+ * repository; repositories under `private/` give nothing to anonymous callers; push and private pulls
+ * need HTTP Basic credentials of a user in the `users` map. Counts the requests it served.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,12 +11,21 @@ import type { SigningIdentity } from './pki.js';
 
 export const HARNESS_USER = 'harness';
 export const HARNESS_PASSWORD = 'harness-secret';
+/** A second user, for login tests (the push user stays untouched by them). */
+export const READER_USER = 'reader';
+export const READER_PASSWORD = 'reader-pass:with colon';
+/** Repositories under this prefix are private: anonymous token requests get no pull on them. */
+export const PRIVATE_PREFIX = 'private/';
+
+export const HARNESS_USERS: Readonly<Record<string, string>> = { [HARNESS_USER]: HARNESS_PASSWORD, [READER_USER]: READER_PASSWORD };
 
 export interface TokenServiceOptions {
   identity: SigningIdentity;
   issuer: string;
   service: string;
   lifetimeSeconds?: number;
+  /** username → password; default HARNESS_USERS. */
+  users?: Readonly<Record<string, string>>;
 }
 
 export interface TokenService {
@@ -26,6 +36,8 @@ export interface TokenService {
   requests(): number;
   /** Scopes seen, in order, for tests that want to check what a client asked for. */
   scopes(): string[];
+  /** Authorization headers seen on token requests, in order (undefined when none was sent). */
+  authorizations(): Array<string | undefined>;
   setLifetimeSeconds(seconds: number): void;
   stop(): Promise<void>;
 }
@@ -43,7 +55,7 @@ function parseScope(scope: string): AccessEntry | undefined {
 }
 
 /** undefined: anonymous; null: credentials given but wrong; string: the user. */
-function authenticate(header: string | undefined): string | undefined | null {
+function authenticate(header: string | undefined, users: Readonly<Record<string, string>>): string | undefined | null {
   if (header === undefined) return undefined;
   const match = /^Basic\s+(.+)$/i.exec(header);
   if (match?.[1] === undefined) return null;
@@ -51,18 +63,21 @@ function authenticate(header: string | undefined): string | undefined | null {
   const colon = decoded.indexOf(':');
   const user = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  return colon > 0 && user === HARNESS_USER && password === HARNESS_PASSWORD ? user : null;
+  return colon > 0 && Object.hasOwn(users, user) && users[user] === password ? user : null;
 }
 
 export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
   let lifetime = options.lifetimeSeconds ?? 300;
   let count = 0;
   const seenScopes: string[] = [];
+  const seenAuthorizations: Array<string | undefined> = [];
+  const users = options.users ?? HARNESS_USERS;
 
   const server = http.createServer((request, response) => {
     count += 1;
     const url = new URL(request.url ?? '/', 'http://token.invalid');
-    const user = authenticate(request.headers.authorization);
+    seenAuthorizations.push(request.headers.authorization);
+    const user = authenticate(request.headers.authorization, users);
     if (url.pathname !== '/token' || user === null) {
       response.writeHead(user === null ? 401 : 404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ errors: [{ code: user === null ? 'UNAUTHORIZED' : 'NOT_FOUND', message: 'no' }] }));
@@ -74,7 +89,8 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       seenScopes.push(scope);
       const entry = parseScope(scope);
       if (entry === undefined || entry.type !== 'repository') continue;
-      const allowed = user === undefined ? entry.actions.filter((action) => action === 'pull') : entry.actions;
+      const anonymous = user === undefined;
+      const allowed = !anonymous ? entry.actions : entry.name.startsWith(PRIVATE_PREFIX) ? [] : entry.actions.filter((action) => action === 'pull');
       if (allowed.length > 0) access.push({ ...entry, actions: allowed });
     }
     const issuedAt = new Date();
@@ -105,6 +121,7 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     port,
     requests: () => count,
     scopes: () => [...seenScopes],
+    authorizations: () => [...seenAuthorizations],
     setLifetimeSeconds: (seconds) => {
       lifetime = seconds;
     },
