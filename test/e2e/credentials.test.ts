@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  HARNESS_PASSWORD, HARNESS_USER, IMAGES, PRIVATE_PREFIX, READER_PASSWORD, READER_USER, RegistryClient,
+  HARNESS_PASSWORD, HARNESS_USER, IDENTITY_TOKENS, IMAGES, PRIVATE_PREFIX, READER_PASSWORD, READER_USER, RegistryClient,
   startBasicRegistry, startCdnFront, startHarness, testImagePlans, type CdnFront, type CliOptions, type CliResult, type Harness, type PushPlan,
 } from '../harness/index.js';
 import type { RegistryProcess } from '../harness/registry.js';
@@ -276,3 +276,13 @@ test('the token request carries the credentials only for the registry they belon
   assert.doesNotMatch(denied.stderr, /stored credentials/);
 });
 
+
+test('an identitytoken in config.json is exchanged with the OAuth2 refresh grant (POST), not sent as a password', async () => {
+  const { dir, env } = dockerEnv();
+  const [identityToken] = Object.keys(IDENTITY_TOKENS);
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [h.authRegistry]: { auth: b64(`${READER_USER}:`), identitytoken: identityToken } } }));
+  const seen = h.tokenAuthorizations().length;
+  const pulled = await cli(['pull', `${h.authRegistry}/${PRIVATE_REPO}`], env);
+  assert.equal(pulled.code, 0, show(pulled));
+  assert.deepEqual(h.tokenAuthorizations().slice(seen).filter((value) => value !== undefined), [], 'no Basic header with an identity token');
+});

@@ -17,6 +17,9 @@ export const READER_PASSWORD = 'reader-pass:with colon';
 /** Repositories under this prefix are private: anonymous token requests get no pull on them. */
 export const PRIVATE_PREFIX = 'private/';
 
+/** Identity tokens (OAuth2 refresh tokens, config.json `identitytoken`) the service accepts, and their user. */
+export const IDENTITY_TOKENS: Readonly<Record<string, string>> = { 'reader-identity-token': READER_USER };
+
 export const HARNESS_USERS: Readonly<Record<string, string>> = { [HARNESS_USER]: HARNESS_PASSWORD, [READER_USER]: READER_PASSWORD };
 
 export interface TokenServiceOptions {
@@ -73,11 +76,19 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   const seenAuthorizations: Array<string | undefined> = [];
   const users = options.users ?? HARNESS_USERS;
 
-  const server = http.createServer((request, response) => {
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse, form: URLSearchParams | undefined): void => {
     count += 1;
     const url = new URL(request.url ?? '/', 'http://token.invalid');
     seenAuthorizations.push(request.headers.authorization);
-    const user = authenticate(request.headers.authorization, users);
+    // OAuth2 refresh_token grant (POST): the identity token names the user; params come from the form.
+    let user: string | undefined | null;
+    if (form !== undefined) {
+      const refresh = form.get('refresh_token') ?? '';
+      user = form.get('grant_type') === 'refresh_token' && Object.hasOwn(IDENTITY_TOKENS, refresh) ? IDENTITY_TOKENS[refresh] : null;
+      for (const [key, value] of form) if (key === 'service' || key === 'scope') url.searchParams.append(key, value);
+    } else {
+      user = authenticate(request.headers.authorization, users);
+    }
     if (url.pathname !== '/token' || user === null) {
       response.writeHead(user === null ? 401 : 404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ errors: [{ code: user === null ? 'UNAUTHORIZED' : 'NOT_FOUND', message: 'no' }] }));
@@ -108,6 +119,12 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       expires_in: lifetime,
       issued_at: issuedAt.toISOString(),
     }));
+  };
+  const server = http.createServer((request, response) => {
+    if (request.method !== 'POST') return handle(request, response, undefined);
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => handle(request, response, new URLSearchParams(body)));
   });
   server.keepAliveTimeout = 1000;
 

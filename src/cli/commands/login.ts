@@ -1,6 +1,5 @@
 import { loadSettings } from '../../config/index.js';
 import { MyDockerError } from '../../errors.js';
-import { promptHidden, promptLine, readStdin } from '../prompt.js';
 import type { CommandContext, CommandRegistrar } from './context.js';
 
 export interface LoginFlags {
@@ -12,6 +11,8 @@ export interface LoginFlags {
 /** Username and password from the flags, stdin or the terminal, with Docker's rules and wording. */
 async function gatherCredentials(flags: LoginFlags, context: CommandContext): Promise<{ username: string; password: string }> {
   let { username, password } = flags;
+  // Loaded here, not at start-up: `mydocker run` must not pay for readline.
+  const { promptHidden, promptLine, readStdin } = await import('../prompt.js');
   if (flags.passwordStdin) {
     if (password !== undefined) throw new MyDockerError('usage', 'ERR_USAGE', '--password and --password-stdin are mutually exclusive');
     if (!username) throw new MyDockerError('usage', 'ERR_USAGE', 'Must provide --username with --password-stdin');
