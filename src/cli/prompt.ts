@@ -19,8 +19,9 @@ export function promptLine(prompt: string): Promise<string> {
 /** Reads a password from the terminal without echoing it (raw mode; Backspace and Ctrl-C work). */
 export function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(prompt);
+  // Echo goes off before the prompt shows, so nothing typed after seeing it is ever echoed.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.resume();
   stdin.setEncoding('utf8');
   return new Promise((resolve, reject) => {

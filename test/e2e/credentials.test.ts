@@ -286,3 +286,32 @@ test('an identitytoken in config.json is exchanged with the OAuth2 refresh grant
   assert.equal(pulled.code, 0, show(pulled));
   assert.deepEqual(h.tokenAuthorizations().slice(seen).filter((value) => value !== undefined), [], 'no Basic header with an identity token');
 });
+
+test('interactive login on a terminal: the username is echoed, the password is not', async () => {
+  const { dir, env } = dockerEnv();
+  // script(1) gives mydocker a pseudo-terminal as stdin/stdout/stderr; we type into it.
+  const { spawn } = await import('node:child_process');
+  const { MYDOCKER_BIN } = await import('../harness/index.js');
+  const child = spawn('script', ['-qec', `${MYDOCKER_BIN} login ${h.authRegistry}`, '/dev/null'], {
+    env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: '' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
+  const waitFor = async (text: string): Promise<void> => {
+    for (let i = 0; i < 200 && !screen.includes(text); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(screen.includes(text), `no ${JSON.stringify(text)} on the terminal: ${JSON.stringify(screen)}`);
+  };
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await waitFor('Username: ');
+  child.stdin.write(`${READER_USER}\r`);
+  await waitFor('Password: ');
+  child.stdin.write(`${READER_PASSWORD}\r`);
+  await waitFor('Login Succeeded');
+  child.stdin.end();
+  assert.equal(await exited, 0, screen);
+  const plain = screen.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  assert.ok(plain.includes(`Username: ${READER_USER}`), `username not echoed: ${JSON.stringify(screen)}`);
+  assert.ok(!screen.includes(READER_PASSWORD), `password echoed: ${JSON.stringify(screen)}`);
+  assert.equal(readConfig(dir).auths?.[h.authRegistry]?.auth, b64(`${READER_USER}:${READER_PASSWORD}`));
+});
