@@ -100,3 +100,9 @@ test('refused credentials at the token service say so; an identity token uses th
     grant_type: 'refresh_token', refresh_token: 'refresh', client_id: 'mydocker', service: 'svc', scope: 'repository:x:pull repository:y:pull',
   });
 });
+
+test('credentials are not sent to a plain-HTTP realm named by an https registry', async () => {
+  const keychain = { resolve: async (host: string) => ({ serverAddress: host, username: 'u', password: 'p' }) };
+  const auth = new Authorizer('https://reg.example', [], async () => assert.fail('nothing may be sent'), keychain);
+  await assert.rejects(auth.learn(new URL('https://reg.example/v2/'), 'Bearer realm="http://auth.example/token"'), /credentials are not sent over plain HTTP/);
+});

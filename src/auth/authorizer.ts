@@ -1,4 +1,5 @@
 import type { AuthConfig, Keychain } from '../credentials/index.js';
+import { MyDockerError } from '../errors.js';
 import { parseChallenge } from './challenge.js';
 import { basicAuthorization, fetchToken, type Token, type TokenCredentials, type TokenFetch } from './token.js';
 
@@ -69,6 +70,12 @@ export class Authorizer {
     let credentials: TokenCredentials | undefined;
     if (found?.identityToken !== undefined) credentials = { kind: 'identity-token', token: found.identityToken };
     else if (found !== undefined && found.username !== '') credentials = { kind: 'basic', username: found.username, password: found.password };
+    // An https registry naming a plain-http realm would have the password cross the network in
+    // clear; that is a downgrade we refuse rather than follow.
+    if (credentials !== undefined && this.origin.startsWith('https:') && new URL(this.challenge.realm).protocol === 'http:') {
+      throw new MyDockerError('network', 'ERR_INSECURE_REALM',
+        `${new URL(this.origin).host} named a plain-HTTP token realm (${this.challenge.realm}); credentials are not sent over plain HTTP`);
+    }
     if (credentials !== undefined) this.credentialsUsed = true;
     this.token = await fetchToken(this.fetch, this.challenge.realm, this.challenge.service, this.scopes, Date.now(), credentials);
   }

@@ -1,1 +1,1 @@
-export { login, loginServerKey, logout, type LoginOptions, type LoginResult } from './login.js';
+export { login, loginServerKey, loginWithStored, logout, type LoginOptions, type LoginResult } from './login.js';

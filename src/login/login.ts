@@ -1,5 +1,5 @@
 import type { Settings } from '../config/index.js';
-import { credentialKey, DOCKER_HUB_KEY, eraseCredentials, fixedKeychain, hostnameOf, isDockerHub, saveCredentials, type AuthConfig, type SavedTo } from '../credentials/index.js';
+import { credentialKey, DOCKER_HUB_KEY, dockerKeychain, eraseCredentials, fixedKeychain, loadCredentials, hostnameOf, isDockerHub, saveCredentials, type AuthConfig, type SavedTo } from '../credentials/index.js';
 import { MyDockerError } from '../errors.js';
 import { DOCKER_HUB_REGISTRY, endpointsFor, RegistryClient, type Endpoint } from '../registry/index.js';
 
@@ -51,4 +51,22 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
 export async function logout(server: string | undefined, env?: NodeJS.ProcessEnv): Promise<{ serverKey: string; removed: boolean }> {
   const serverKey = loginServerKey(server);
   return { serverKey, removed: await eraseCredentials(serverKey, env) };
+}
+
+/**
+ * `docker login SERVER` without a username: when credentials are already stored for SERVER and
+ * the registry still accepts them, that is a successful login. False when none are stored or the
+ * registry refuses them (the caller then asks for new ones).
+ */
+export async function loginWithStored(server: string | undefined, settings: Settings, signal?: AbortSignal, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const serverKey = loginServerKey(server);
+  if ((await loadCredentials(serverKey, env)) === undefined) return false;
+  const client = new RegistryClient(loginEndpoint(serverKey, settings), '', { signal, keychain: dockerKeychain(env) });
+  try {
+    await client.checkLogin();
+    return true;
+  } catch (error) {
+    if ((error as MyDockerError).code === 'ERR_CREDENTIALS_REFUSED') return false;
+    throw error;
+  }
 }

@@ -315,3 +315,16 @@ test('interactive login on a terminal: the username is echoed, the password is n
   assert.ok(!screen.includes(READER_PASSWORD), `password echoed: ${JSON.stringify(screen)}`);
   assert.equal(readConfig(dir).auths?.[h.authRegistry]?.auth, b64(`${READER_USER}:${READER_PASSWORD}`));
 });
+
+test('login without a username reuses stored credentials that still work, as Docker does', async () => {
+  const { dir, env } = dockerEnv();
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [basicAddress()]: { auth: b64(`${READER_USER}:${READER_PASSWORD}`) } } }));
+  const ok = await cli(['login', basicAddress()], env);
+  assert.equal(ok.code, 0, show(ok));
+  assert.equal(ok.stdout, 'Login Succeeded\n');
+  assert.match(ok.stderr, /Authenticating with existing credentials/);
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [basicAddress()]: { auth: b64(`${READER_USER}:stale`) } } }));
+  const stale = await cli(['login', basicAddress()], env);
+  assert.equal(stale.code, 125, show(stale));
+  assert.match(stale.stderr, /Cannot perform an interactive login from a non TTY device/);
+});

@@ -35,8 +35,16 @@ async function gatherCredentials(flags: LoginFlags, context: CommandContext): Pr
 /** mydocker login [SERVER]: checks the credentials with the registry, then saves them. */
 export async function loginCommand(server: string | undefined, flags: LoginFlags, context: CommandContext): Promise<number> {
   const settings = loadSettings();
+  const { login, loginWithStored } = await import('../../login/index.js');
+  if (flags.username === undefined && flags.password === undefined && !flags.passwordStdin) {
+    // As Docker: stored credentials that still work are a login, without asking again.
+    if (await loginWithStored(server, settings, context.signal)) {
+      context.writeErr('Authenticating with existing credentials...');
+      context.writeOut('Login Succeeded');
+      return 0;
+    }
+  }
   const { username, password } = await gatherCredentials(flags, context);
-  const { login } = await import('../../login/index.js');
   const { savedTo } = await login({ server, username, password, settings, signal: context.signal });
   if (savedTo.kind === 'file') {
     context.writeErr(`WARNING! Your password will be stored unencrypted in ${savedTo.path}.`);
