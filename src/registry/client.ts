@@ -152,12 +152,12 @@ export class RegistryClient {
     const host = this.base.host;
     // Docker names Hub images by their short name ("alpine"), others with the registry host.
     const name = isDockerHub(host) ? this.repository.replace(/^library\//, '') : `${host}/${this.repository}`;
-    const server = isDockerHub(host) ? '' : ` ${host}`;
+    const command = isDockerHub(host) ? 'mydocker login' : `mydocker login ${host}`;
     const hint = this.auth.credentialsUsed
-      ? `The stored credentials for ${isDockerHub(host) ? 'Docker Hub' : host} were refused or lack access; run 'mydocker login${server}' again.`
-      : undefined;
+      ? `The stored credentials for ${isDockerHub(host) ? 'Docker Hub' : host} were refused or lack access; run '${command}' again.`
+      : isDockerHub(host) ? undefined : `To log in: ${command}.`;
     return new RegistryError(status === 403 ? 'denied' : 'unauthorized', 'ERR_PULL_ACCESS_DENIED',
-      `pull access denied for ${name}, repository does not exist or may require 'mydocker login${server}'`, status, details, hint);
+      `pull access denied for ${name}, repository does not exist or may require 'mydocker login'`, status, details, hint);
   }
 
   /**

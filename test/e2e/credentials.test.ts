@@ -16,7 +16,7 @@ import type { RegistryProcess } from '../harness/registry.js';
 import { show } from './context.js';
 
 const PRIVATE_REPO = `${PRIVATE_PREFIX}busybox`;
-const ACCESS_DENIED = /pull access denied for .*private\/busybox, repository does not exist or may require 'mydocker login/;
+const ACCESS_DENIED = /^mydocker: pull access denied for 127\.0\.0\.1:\d+\/private\/busybox, repository does not exist or may require 'mydocker login'/m;
 
 let h: Harness;
 let basic: RegistryProcess;
@@ -75,6 +75,7 @@ test('login to a token-auth registry saves the credentials (0600) and a private 
   const denied = await cli(['pull', `${h.authRegistry}/${PRIVATE_REPO}`], env);
   assert.equal(denied.code, 125, show(denied));
   assert.match(denied.stderr, ACCESS_DENIED);
+  assert.match(denied.stderr, new RegExp(`To log in: mydocker login ${h.authRegistry}\\.$`, 'm'));
   assert.equal(denied.stderr.trim().split('\n').length, 2, `one error line after "Using default tag": ${denied.stderr}`);
 
   const login = await cli(['login', h.authRegistry, '-u', READER_USER, '-p', READER_PASSWORD], env);
