@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-  credentialKey, decodeAuth, DOCKER_HUB_KEY, dockerConfigPath, eraseCredentials, helperErase, helperGet, helperStore,
-  hostnameOf, loadCredentials, readDockerConfig, saveCredentials,
+  credentialKey, decodeAuth, DOCKER_HUB_KEY, dockerConfigDir, dockerConfigPath, homeOf, sudoInvoker, eraseCredentials, helperErase, helperGet, helperStore,
+  hostnameOf, loadCredentials, readDockerConfig, saveCredentials, writeDockerConfig,
 } from './index.js';
 
 const dirs: string[] = [];
@@ -33,6 +33,19 @@ test('server keys: Docker Hub under its v1 URL, others as host[:port] whatever t
 test('the config path honours DOCKER_CONFIG, else HOME/.docker', () => {
   assert.equal(dockerConfigPath({ DOCKER_CONFIG: '/x/y' }), '/x/y/config.json');
   assert.equal(dockerConfigPath({ HOME: '/home/u' }), '/home/u/.docker/config.json');
+});
+
+test('under sudo, the config is the invoking user\'s (SUDO_USER\'s home), unless DOCKER_CONFIG says otherwise', () => {
+  const passwd = path.join(tempDir(), 'passwd');
+  writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n');
+  const sudo = { HOME: '/root', SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' };
+  assert.equal(dockerConfigDir(sudo, 0, passwd), '/home/alice/.docker');
+  assert.equal(dockerConfigDir({ ...sudo, DOCKER_CONFIG: '/cfg' }, 0, passwd), '/cfg');
+  assert.equal(dockerConfigDir(sudo, 1000, passwd), '/root/.docker', 'not root: no sudo to undo');
+  assert.equal(dockerConfigDir({ ...sudo, SUDO_USER: 'root', SUDO_UID: '0' }, 0, passwd), '/root/.docker');
+  assert.equal(dockerConfigDir({ ...sudo, SUDO_USER: 'bob' }, 0, passwd), '/root/.docker', 'unknown user: fall back to HOME');
+  assert.deepEqual(sudoInvoker(sudo, 0), { user: 'alice', uid: 1000, gid: 1000 });
+  assert.equal(homeOf('alice', passwd), '/home/alice');
 });
 
 test('a missing config is empty; a broken one names the file', () => {
@@ -136,4 +149,15 @@ test('credsStore and credHelpers route lookups; "<token>" means an identity toke
   assert.deepEqual(doc.auths, { 'known.example': {} }, 'only an empty marker entry, no secret');
   assert.equal(doc.credsStore, 'absent');
   assert.ok(existsSync(path.join(dir, 'log')));
+});
+
+test('a config written for a sudo user stays theirs: file and a newly made ~/.docker', { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false }, () => {
+  const home = tempDir();
+  const file = path.join(home, '.docker', 'config.json');
+  writeDockerConfig({ path: file, owner: { uid: 4321, gid: 4322 }, raw: { keep: true }, auths: { 'r.example': { auth: b64('u:p') } }, credsStore: undefined, credHelpers: {} });
+  assert.equal(statSync(file).uid, 4321);
+  assert.equal(statSync(file).gid, 4322);
+  assert.equal(statSync(path.dirname(file)).uid, 4321);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { keep: true, auths: { 'r.example': { auth: b64('u:p') } } });
 });

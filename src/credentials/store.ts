@@ -1,4 +1,4 @@
-import { decodeAuth, dockerConfigPath, encodeAuth, readDockerConfig, writeDockerConfig, type DockerConfig } from './config-file.js';
+import { decodeAuth, encodeAuth, openDockerConfig, writeDockerConfig, type DockerConfig } from './config-file.js';
 import { helperErase, helperGet, helperStore } from './helper.js';
 import { credentialKey, hostnameOf, isDockerHub } from './server-key.js';
 import type { AuthConfig, Keychain } from './types.js';
@@ -31,7 +31,7 @@ export type SavedTo = { kind: 'file'; path: string } | { kind: 'helper'; helper:
  * its credential helper when one is configured, otherwise from `auths` in config.json.
  */
 export async function loadCredentials(server: string, env: NodeJS.ProcessEnv = process.env): Promise<AuthConfig | undefined> {
-  const config = readDockerConfig(dockerConfigPath(env));
+  const config = openDockerConfig(env);
   const key = credentialKey(server);
   const helper = helperFor(config, key);
   if (helper !== undefined) {
@@ -52,7 +52,7 @@ export async function loadCredentials(server: string, env: NodeJS.ProcessEnv = p
 
 /** Saves credentials under the registry's key: with its helper, else base64 in `auths` (mode 0600). */
 export async function saveCredentials(auth: AuthConfig, env: NodeJS.ProcessEnv = process.env): Promise<SavedTo> {
-  const config = readDockerConfig(dockerConfigPath(env));
+  const config = openDockerConfig(env);
   const key = credentialKey(auth.serverAddress);
   const helper = helperFor(config, key);
   if (helper !== undefined) {
@@ -70,7 +70,7 @@ export async function saveCredentials(auth: AuthConfig, env: NodeJS.ProcessEnv =
 
 /** Forgets a registry's credentials (helper and file, every alias). False when there were none. */
 export async function eraseCredentials(server: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const config = readDockerConfig(dockerConfigPath(env));
+  const config = openDockerConfig(env);
   const key = credentialKey(server);
   const helper = helperFor(config, key);
   let found = false;
