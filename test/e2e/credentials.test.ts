@@ -329,3 +329,13 @@ test('login without a username reuses stored credentials that still work, as Doc
   assert.equal(stale.code, 125, show(stale));
   assert.match(stale.stderr, /Cannot perform an interactive login from a non TTY device/);
 });
+
+test('credentials are looked up only when a registry asks: an open registry never reads a broken config.json', async () => {
+  const { dir, env } = dockerEnv();
+  writeFileSync(path.join(dir, 'config.json'), '{ not json');
+  const open = await cli(['pull', `${h.openRegistry}/${IMAGES.busybox}`], env);
+  assert.equal(open.code, 0, show(open));
+  const challenged = await cli(['pull', `${h.authRegistry}/${IMAGES.busybox}`], env);
+  assert.equal(challenged.code, 125, show(challenged));
+  assert.match(challenged.stderr, /^mydocker: .*config\.json is not a JSON object\. Fix or remove the file\.$/m);
+});
