@@ -46,8 +46,8 @@ function runHelper(helper: string, action: 'get' | 'store' | 'erase', input: str
 
 function helperFailure(helper: string, action: string, run: HelperRun): MyDockerError {
   const said = (run.stdout.trim() || run.stderr.trim()).split('\n')[0] ?? '';
-  return new MyDockerError('usage', 'ERR_CREDENTIAL_HELPER',
-    `credential helper docker-credential-${helper} failed to ${action} credentials${said ? `: ${said}` : ` (exit ${String(run.code)})`}`);
+  const why = said ? `: ${said}` : run.code === null ? ` (killed, or no answer within ${HELPER_TIMEOUT_MS / 1000} s)` : ` (exit ${run.code})`;
+  return new MyDockerError('usage', 'ERR_CREDENTIAL_HELPER', `credential helper docker-credential-${helper} failed to ${action} credentials${why}`);
 }
 
 /** `get`: the stored credentials for a server key, or undefined when the helper has none. */
