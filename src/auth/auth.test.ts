@@ -106,3 +106,20 @@ test('credentials are not sent to a plain-HTTP realm named by an https registry'
   const auth = new Authorizer('https://reg.example', [], async () => assert.fail('nothing may be sent'), keychain);
   await assert.rejects(auth.learn(new URL('https://reg.example/v2/'), 'Bearer realm="http://auth.example/token"'), /credentials are not sent over plain HTTP/);
 });
+
+test('offline (login): the token request asks for a refresh token, and the answer keeps it', async () => {
+  let seen: URL | undefined;
+  const token = await fetchToken(async (url) => {
+    seen = url;
+    return { status: 200, body: JSON.stringify({ token: 't', refresh_token: 'r' }) };
+  }, 'https://a/token', 'svc', [], 0, { kind: 'basic', username: 'u', password: 'p', offline: true });
+  assert.equal(seen?.searchParams.get('offline_token'), 'true');
+  assert.equal(seen?.searchParams.get('client_id'), 'mydocker');
+  assert.equal(token.refreshToken, 'r');
+  const plain = await fetchToken(async (url) => {
+    seen = url;
+    return { status: 200, body: JSON.stringify({ token: 't' }) };
+  }, 'https://a/token', 'svc', [], 0, { kind: 'basic', username: 'u', password: 'p' });
+  assert.equal(seen?.searchParams.has('offline_token'), false, 'pulls do not ask for refresh tokens');
+  assert.equal(plain.refreshToken, undefined);
+});

@@ -17,6 +17,10 @@ export class Authorizer {
   private credentials: AuthConfig | undefined | null = null; // null: not looked up yet
   /** True once credentials from the keychain were sent (to the registry or its token realm). */
   credentialsUsed = false;
+  /** Ask the token service for a refresh token along with the password (login does). */
+  offline = false;
+  /** The refresh token the token service gave, if asked and given. */
+  refreshToken: string | undefined;
 
   constructor(
     private readonly origin: string,
@@ -69,7 +73,7 @@ export class Authorizer {
     const found = await this.lookup();
     let credentials: TokenCredentials | undefined;
     if (found?.identityToken !== undefined) credentials = { kind: 'identity-token', token: found.identityToken };
-    else if (found !== undefined && found.username !== '') credentials = { kind: 'basic', username: found.username, password: found.password };
+    else if (found !== undefined && found.username !== '') credentials = { kind: 'basic', username: found.username, password: found.password, offline: this.offline };
     // An https registry naming a plain-http realm would have the password cross the network in
     // clear; that is a downgrade we refuse rather than follow.
     if (credentials !== undefined && this.origin.startsWith('https:') && new URL(this.challenge.realm).protocol === 'http:') {
@@ -78,5 +82,6 @@ export class Authorizer {
     }
     if (credentials !== undefined) this.credentialsUsed = true;
     this.token = await fetchToken(this.fetch, this.challenge.realm, this.challenge.service, this.scopes, Date.now(), credentials);
+    this.refreshToken = this.token.refreshToken ?? this.refreshToken;
   }
 }

@@ -5,6 +5,8 @@ export interface Token {
   value: string;
   /** Epoch milliseconds after which the token is refreshed before use. */
   expiresAt: number;
+  /** An OAuth2 refresh token, when one was asked for (offline) and given: Docker's identity token. */
+  refreshToken?: string;
 }
 
 /**
@@ -21,7 +23,8 @@ export interface TokenRequestInit {
 
 /** What the token request proves: nothing (anonymous), a password, or an identity token. */
 export type TokenCredentials =
-  | { kind: 'basic'; username: string; password: string }
+  /** `offline`: also ask for a refresh token (offline_token=true), as `docker login` does. */
+  | { kind: 'basic'; username: string; password: string; offline?: boolean }
   | { kind: 'identity-token'; token: string };
 
 // Sent as client_id on OAuth2 requests, as Docker sends "docker".
@@ -69,6 +72,10 @@ export async function fetchToken(
   } else {
     if (service) url.searchParams.set('service', service);
     for (const scope of scopes) url.searchParams.append('scope', scope);
+    if (credentials?.offline) {
+      url.searchParams.set('offline_token', 'true');
+      url.searchParams.set('client_id', CLIENT_ID);
+    }
     answer = await fetch(url, credentials ? { authorization: basicAuthorization(credentials.username, credentials.password) } : {});
   }
   const { status, body } = answer;
@@ -83,7 +90,7 @@ export async function fetchToken(
   if (status !== 200) {
     throw new MyDockerError('network', 'ERR_TOKEN_REQUEST', `the token service at ${url.host} answered HTTP ${status}`);
   }
-  let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+  let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
   try {
     doc = JSON.parse(body) as typeof doc;
   } catch {
@@ -94,5 +101,6 @@ export async function fetchToken(
     throw new MyDockerError('network', 'ERR_TOKEN_REQUEST', `the token service at ${url.host} sent no token`);
   }
   const lifetime = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : DEFAULT_LIFETIME_S;
-  return { value, expiresAt: now + Math.max(lifetime * 1000 - EARLY_REFRESH_MS, lifetime * 500) };
+  const refreshToken = typeof doc.refresh_token === 'string' && doc.refresh_token !== '' ? doc.refresh_token : undefined;
+  return { value, expiresAt: now + Math.max(lifetime * 1000 - EARLY_REFRESH_MS, lifetime * 500), ...(refreshToken && { refreshToken }) };
 }

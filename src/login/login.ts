@@ -42,8 +42,10 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   const auth: AuthConfig = { serverAddress: serverKey, username: options.username, password: options.password };
   const endpoint = loginEndpoint(serverKey, options.settings);
   const client = new RegistryClient(endpoint, '', { signal: options.signal, keychain: fixedKeychain(serverKey, auth) });
-  await client.checkLogin();
-  const savedTo = await saveCredentials(auth, options.env);
+  const { identityToken } = await client.checkLogin();
+  // As Docker: a registry that hands out an identity token gets it saved instead of the password.
+  const saved: AuthConfig = identityToken === undefined ? auth : { ...auth, password: '', identityToken };
+  const savedTo = await saveCredentials(saved, options.env);
   return { serverKey, savedTo };
 }
 

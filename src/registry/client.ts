@@ -162,13 +162,15 @@ export class RegistryClient {
 
   /**
    * GET /v2/ with this client's keychain: resolves when the registry accepts the credentials (or
-   * needs none); throws "unauthorized: incorrect username or password" when it refuses them.
+   * needs none), with the identity token its token service gave (asked for as `docker login`
+   * does, offline_token=true); throws "unauthorized: incorrect username or password" when refused.
    */
-  async checkLogin(): Promise<void> {
+  async checkLogin(): Promise<{ identityToken: string | undefined }> {
     const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}/v2/`, this.base);
+    this.auth.offline = true;
     const response = await this.get(url, {});
     const text = (await readBody(response.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
-    if (response.status === 200) return;
+    if (response.status === 200) return { identityToken: this.auth.refreshToken };
     if (response.status === 401 || response.status === 403) {
       const said = parseErrorBody(text)[0]?.message;
       throw new MyDockerError('unauthorized', 'ERR_CREDENTIALS_REFUSED', 'unauthorized: incorrect username or password', {

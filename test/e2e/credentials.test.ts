@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  HARNESS_PASSWORD, HARNESS_USER, IDENTITY_TOKENS, IMAGES, PRIVATE_PREFIX, READER_PASSWORD, READER_USER, RegistryClient,
+  HARNESS_PASSWORD, HARNESS_USER, IDENTITY_TOKENS, IMAGES, OAUTH_PASSWORD, OAUTH_USER, PRIVATE_PREFIX, READER_PASSWORD, READER_USER, RegistryClient,
   startBasicRegistry, startCdnFront, startHarness, testImagePlans, type CdnFront, type CliOptions, type CliResult, type Harness, type PushPlan,
 } from '../harness/index.js';
 import type { RegistryProcess } from '../harness/registry.js';
@@ -338,4 +338,18 @@ test('credentials are looked up only when a registry asks: an open registry neve
   const challenged = await cli(['pull', `${h.authRegistry}/${IMAGES.busybox}`], env);
   assert.equal(challenged.code, 125, show(challenged));
   assert.match(challenged.stderr, /^mydocker: .*config\.json is not a JSON object\. Fix or remove the file\.$/m);
+});
+
+test('a login that the token service answers with a refresh token saves it as identitytoken, not the password', async () => {
+  const { dir, env } = dockerEnv();
+  const login = await cli(['login', h.authRegistry, '-u', OAUTH_USER, '--password-stdin'], env, { input: OAUTH_PASSWORD });
+  assert.equal(login.code, 0, show(login));
+  const entry = readConfig(dir).auths?.[h.authRegistry] as { auth?: string; identitytoken?: string } | undefined;
+  assert.equal(entry?.auth, b64(`${OAUTH_USER}:`), 'the password is not saved');
+  assert.match(entry?.identitytoken ?? '', /^rt-/);
+  assert.ok(!readFileSync(path.join(dir, 'config.json'), 'utf8').includes(OAUTH_PASSWORD));
+  const seen = h.tokenAuthorizations().length;
+  const pulled = await cli(['pull', `${h.authRegistry}/${PRIVATE_REPO}`], env);
+  assert.equal(pulled.code, 0, show(pulled));
+  assert.deepEqual(h.tokenAuthorizations().slice(seen).filter((value) => value !== undefined), [], 'the pull used the identity token');
 });

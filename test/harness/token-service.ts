@@ -4,6 +4,7 @@
  * repository; repositories under `private/` give nothing to anonymous callers; push and private pulls
  * need HTTP Basic credentials of a user in the `users` map. Counts the requests it served.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signToken, type AccessEntry } from './jwt.js';
@@ -17,10 +18,13 @@ export const READER_PASSWORD = 'reader-pass:with colon';
 /** Repositories under this prefix are private: anonymous token requests get no pull on them. */
 export const PRIVATE_PREFIX = 'private/';
 
+/** A user whose logins (offline_token=true) get a refresh token, as ACR or Harbor users do. */
+export const OAUTH_USER = 'oauth-user';
+export const OAUTH_PASSWORD = 'oauth-pass';
 /** Identity tokens (OAuth2 refresh tokens, config.json `identitytoken`) the service accepts, and their user. */
 export const IDENTITY_TOKENS: Readonly<Record<string, string>> = { 'reader-identity-token': READER_USER };
 
-export const HARNESS_USERS: Readonly<Record<string, string>> = { [HARNESS_USER]: HARNESS_PASSWORD, [READER_USER]: READER_PASSWORD };
+export const HARNESS_USERS: Readonly<Record<string, string>> = { [HARNESS_USER]: HARNESS_PASSWORD, [READER_USER]: READER_PASSWORD, [OAUTH_USER]: OAUTH_PASSWORD };
 
 export interface TokenServiceOptions {
   identity: SigningIdentity;
@@ -75,6 +79,7 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   const seenScopes: string[] = [];
   const seenAuthorizations: Array<string | undefined> = [];
   const users = options.users ?? HARNESS_USERS;
+  const issuedRefreshTokens = new Map<string, string>();
 
   const handle = (request: http.IncomingMessage, response: http.ServerResponse, form: URLSearchParams | undefined): void => {
     count += 1;
@@ -84,7 +89,8 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     let user: string | undefined | null;
     if (form !== undefined) {
       const refresh = form.get('refresh_token') ?? '';
-      user = form.get('grant_type') === 'refresh_token' && Object.hasOwn(IDENTITY_TOKENS, refresh) ? IDENTITY_TOKENS[refresh] : null;
+      const owner = Object.hasOwn(IDENTITY_TOKENS, refresh) ? IDENTITY_TOKENS[refresh] : issuedRefreshTokens.get(refresh);
+      user = form.get('grant_type') === 'refresh_token' && owner !== undefined ? owner : null;
       for (const [key, value] of form) if (key === 'service' || key === 'scope') url.searchParams.append(key, value);
     } else {
       user = authenticate(request.headers.authorization, users);
@@ -112,8 +118,14 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       lifetimeSeconds: lifetime,
       access,
     }, issuedAt.getTime());
+    let refreshToken: string | undefined;
+    if (form === undefined && user === OAUTH_USER && url.searchParams.get('offline_token') === 'true') {
+      refreshToken = `rt-${randomBytes(12).toString('hex')}`;
+      issuedRefreshTokens.set(refreshToken, user);
+    }
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({
+      ...(refreshToken && { refresh_token: refreshToken }),
       token,
       access_token: token,
       expires_in: lifetime,
