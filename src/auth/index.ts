@@ -1,3 +1,3 @@
 export { Authorizer } from './authorizer.js';
 export { parseChallenge, type Challenge } from './challenge.js';
-export { fetchToken, MAX_TOKEN_BODY, type Token, type TokenFetch } from './token.js';
+export { basicAuthorization, fetchToken, MAX_TOKEN_BODY, type Token, type TokenCredentials, type TokenFetch, type TokenRequestInit } from './token.js';

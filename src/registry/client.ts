@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import { Authorizer, MAX_TOKEN_BODY } from '../auth/index.js';
+import { Authorizer, MAX_TOKEN_BODY, type TokenRequestInit } from '../auth/index.js';
+import { dockerKeychain, isDockerHub, type Keychain } from '../credentials/index.js';
 import { MyDockerError } from '../errors.js';
 import { ACCEPTED_MANIFEST_TYPES, sha256Digest } from '../oci/index.js';
 import type { Endpoint } from './endpoints.js';
-import { parseErrorBody, RegistryError, transportError } from './errors.js';
+import { parseErrorBody, RegistryError, transportError, type RegistryErrorDetail } from './errors.js';
 import { headerValue, readBody, send, type HttpResponse } from './http.js';
 import { contentRangeStart, resumableBody, type OpenedBody } from './resumable-body.js';
 import { backoffMs, DEFAULT_RETRY, describeRateLimit, isRetryableError, nextDelay, parseRetryAfter, RETRYABLE_STATUSES, sleep } from './retry.js';
@@ -18,6 +19,8 @@ export interface ClientOptions {
   signal?: AbortSignal | undefined;
   onEvent?: ((event: RequestEvent) => void) | undefined;
   userAgent?: string;
+  /** Where credentials come from when the registry asks for them; default: Docker's config.json. */
+  keychain?: Keychain | undefined;
 }
 
 export interface FetchedManifest {
@@ -43,13 +46,17 @@ export class RegistryClient {
     private readonly options: ClientOptions = {},
   ) {
     this.base = new URL(endpoint.baseUrl);
-    const tokenFetch = async (url: URL) => {
-      const response = await this.timed(url, { method: 'GET', headers: this.baseHeaders() });
+    const tokenFetch = async (url: URL, init: TokenRequestInit = {}) => {
+      const headers: Record<string, string> = { ...this.baseHeaders(), ...(init.authorization && { Authorization: init.authorization }) };
+      if (init.form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      const response = await this.timed(url, { method: init.form ? 'POST' : 'GET', headers, ...(init.form && { body: init.form.toString() }) });
       if (response.status !== 200) await response.body.dump({ limit: MAX_ERROR_BODY });
       const body = response.status === 200 ? (await readBody(response.body, MAX_TOKEN_BODY)).toString('utf8') : '';
       return { status: response.status, body };
     };
-    this.auth = new Authorizer(this.base.origin, [`repository:${repository}:pull`], tokenFetch);
+    // An empty repository is a client for /v2/ alone (login's check): no repository scope then.
+    const scopes = repository === '' ? [] : [`repository:${repository}:pull`];
+    this.auth = new Authorizer(this.base.origin, scopes, tokenFetch, options.keychain ?? dockerKeychain());
   }
 
   /** GET a manifest by tag or digest. Verifies the bytes when asked by digest. */
@@ -160,7 +167,16 @@ export class RegistryClient {
       const all = { ...this.baseHeaders(), ...headers, ...(authorization ? { Authorization: authorization } : {}) };
       const response = await this.timed(url, { method: 'GET', headers: all });
       if (response.status !== 401 || attempt > 0) return response;
-      if (!(await this.auth.learn(url, headerValue(response.headers, 'www-authenticate')))) return response;
+      let retry: boolean;
+      try {
+        retry = await this.auth.learn(url, headerValue(response.headers, 'www-authenticate'));
+      } catch (error) {
+        // Refused credentials on a pull read as Docker's "pull access denied"; login keeps the cause.
+        if ((error as MyDockerError).code !== 'ERR_CREDENTIALS_REFUSED' || this.repository === '') throw error;
+        await response.body.dump({ limit: MAX_ERROR_BODY });
+        throw this.accessDenied(401, []);
+      }
+      if (!retry) return response;
       await response.body.dump({ limit: MAX_ERROR_BODY });
     }
   }
@@ -170,7 +186,7 @@ export class RegistryClient {
    * backoff and jitter, or after the registry's Retry-After, within DEFAULT_RETRY's bounds.
    * The last answer is returned (with `attempts`) for the caller to turn into an error.
    */
-  private async timed(url: URL, request: { method: 'GET'; headers: Record<string, string> }): Promise<HttpResponse & { attempts: number }> {
+  private async timed(url: URL, request: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }): Promise<HttpResponse & { attempts: number }> {
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       const sent = performance.now();
@@ -203,16 +219,49 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * Docker's wording for a private or missing repository; the hint says whether stored
+   * credentials were tried and refused, or none were found for this host.
+   */
+  private accessDenied(status: number, details: RegistryErrorDetail[]): RegistryError {
+    const host = this.base.host;
+    // Docker names Hub images by their short name ("alpine"), others with the registry host.
+    const name = isDockerHub(host) ? this.repository.replace(/^library\//, '') : `${host}/${this.repository}`;
+    const command = isDockerHub(host) ? 'mydocker login' : `mydocker login ${host}`;
+    const hint = this.auth.credentialsUsed
+      ? `The stored credentials for ${isDockerHub(host) ? 'Docker Hub' : host} were refused or lack access; run '${command}' again.`
+      : isDockerHub(host) ? undefined : `To log in: ${command}.`;
+    return new RegistryError(status === 403 ? 'denied' : 'unauthorized', 'ERR_PULL_ACCESS_DENIED',
+      `pull access denied for ${name}, repository does not exist or may require 'mydocker login'`, status, details, hint);
+  }
+
+  /**
+   * GET /v2/ with this client's keychain: resolves when the registry accepts the credentials (or
+   * needs none), with the identity token its token service gave (asked for as `docker login`
+   * does, offline_token=true); throws "unauthorized: incorrect username or password" when refused.
+   */
+  async checkLogin(): Promise<{ identityToken: string | undefined }> {
+    const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}/v2/`, this.base);
+    this.auth.offline = true;
+    const response = await this.get(url, {});
+    const text = (await readBody(response.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
+    if (response.status === 200) return { identityToken: this.auth.refreshToken };
+    if (response.status === 401 || response.status === 403) {
+      const said = parseErrorBody(text)[0]?.message;
+      throw new MyDockerError('unauthorized', 'ERR_CREDENTIALS_REFUSED', 'unauthorized: incorrect username or password', {
+        hint: `${this.base.host} refused the login${said ? ` (${said})` : ''}.`,
+      });
+    }
+    throw new RegistryError('network', 'ERR_REGISTRY_STATUS', `GET ${url.pathname} on ${this.base.host} answered HTTP ${response.status}`, response.status, parseErrorBody(text));
+  }
+
   private async statusError(response: HttpResponse & { attempts?: number }, url: URL, what: 'manifest' | 'blob', ref: string): Promise<RegistryError> {
     const text = (await readBody(response.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
     const details = parseErrorBody(text);
     const codes = details.map((d) => d.code);
     const status = response.status;
     const repo = `${this.base.host}/${this.repository}`;
-    if (status === 401 || status === 403 || codes.includes('DENIED') || codes.includes('UNAUTHORIZED')) {
-      return new RegistryError(status === 403 ? 'denied' : 'unauthorized', 'ERR_PULL_ACCESS_DENIED',
-        `pull access denied for ${repo}, repository does not exist or may require 'mydocker login'`, status, details);
-    }
+    if (status === 401 || status === 403 || codes.includes('DENIED') || codes.includes('UNAUTHORIZED')) return this.accessDenied(status, details);
     if (status === 404 && codes.includes('NAME_UNKNOWN')) {
       return new RegistryError('not-found', 'ERR_REPOSITORY_UNKNOWN', `repository ${repo} not found`, status, details,
         'Check the image name.');

@@ -14,8 +14,10 @@ export interface HttpResponse {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD';
+  method: 'GET' | 'HEAD' | 'POST';
   headers: Record<string, string>;
+  /** Request body (the OAuth2 token POST); undefined for GET and HEAD. */
+  body?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -70,6 +72,7 @@ export async function send(url: URL, request: HttpRequest): Promise<HttpResponse
     const response = await undiciRequest(url, {
       method: request.method,
       headers: request.headers,
+      ...(request.body !== undefined && { body: request.body }),
       signal: request.signal,
       dispatcher,
     });

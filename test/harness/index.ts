@@ -17,6 +17,9 @@ export * from './images.js';
 export { freshRoot, MYDOCKER_BIN, runCli, spawnCli, type CliOptions, type CliProcess, type CliResult } from './cli.js';
 export { RegistryClient, ACCEPT_ALL_MANIFESTS, type PushPlan } from './push.js';
 export { pushPlans } from './seed-storage.js';
+export { startBasicRegistry } from './basic-registry.js';
+export { startCdnFront, type CdnFront } from './cdn-front.js';
+export { HARNESS_USER, HARNESS_PASSWORD, READER_USER, READER_PASSWORD, PRIVATE_PREFIX, IDENTITY_TOKENS, OAUTH_USER, OAUTH_PASSWORD } from './token-service.js';
 
 export const TOKEN_SERVICE_NAME = 'mydocker-harness-registry';
 export const TOKEN_ISSUER = 'mydocker-harness-token-issuer';
@@ -32,6 +35,8 @@ export interface Harness {
   tokenRequests(): number;
   /** Scopes asked of the token service so far, in order ("repository:NAME:pull"). */
   tokenScopes(): string[];
+  /** Authorization headers of the token requests so far, in order (undefined: anonymous). */
+  tokenAuthorizations(): Array<string | undefined>;
   /** Lifetime (expires_in, exp) of tokens issued from now on. */
   setTokenLifetimeSeconds(seconds: number): void;
   /** Clients talking to the registries directly (not counted), e.g. to inspect manifests. */
@@ -102,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       connections: () => proxies.reduce((sum, each) => sum + each.connections(), 0),
       tokenRequests: () => tokens.requests(),
       tokenScopes: () => tokens.scopes(),
+      tokenAuthorizations: () => tokens.authorizations(),
       setTokenLifetimeSeconds: (seconds) => tokens.setLifetimeSeconds(seconds),
       authClient,
       openClient,

@@ -42,6 +42,7 @@ function parseChallenge(header: string): Map<string, string> {
 
 export class RegistryClient {
   private readonly tokens = new Map<string, string>();
+  private basic: string | undefined;
 
   /** baseUrl: http://HOST:PORT of the registry; the harness user's credentials are sent to the realm. */
   constructor(private readonly baseUrl: string) {}
@@ -71,10 +72,17 @@ export class RegistryClient {
       const headers: Record<string, string> = { ...init.headers };
       const token = this.tokens.get(repository);
       if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      else if (this.basic !== undefined) headers.authorization = this.basic;
       return fetch(url, { method, headers, body: init.body, redirect: 'manual' });
     };
     let response = await send();
     const challenge = response.headers.get('www-authenticate');
+    // A Basic-auth registry (distribution's htpasswd): the harness user, on every request from then on.
+    if (response.status === 401 && challenge !== null && /^Basic/i.test(challenge)) {
+      await response.arrayBuffer();
+      this.basic = `Basic ${Buffer.from(`${HARNESS_USER}:${HARNESS_PASSWORD}`).toString('base64')}`;
+      return send();
+    }
     if (response.status === 401 && challenge !== null && /^Bearer/i.test(challenge)) {
       await response.arrayBuffer();
       this.tokens.delete(repository);

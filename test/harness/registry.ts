@@ -37,7 +37,7 @@ export interface RegistryTlsConfig {
   clientCas?: string[];
 }
 
-function configYaml(port: number, storage: string, auth: TokenAuthConfig | undefined, tls?: RegistryTlsConfig, host = '127.0.0.1'): string {
+function configYaml(port: number, storage: string, auth: TokenAuthConfig | undefined, tls?: RegistryTlsConfig, host = '127.0.0.1', htpasswd?: string): string {
   const lines = [
     'version: 0.1',
     'log:',
@@ -70,6 +70,9 @@ function configYaml(port: number, storage: string, auth: TokenAuthConfig | undef
       `    rootcertbundle: ${JSON.stringify(auth.rootCertBundle)}`,
     );
   }
+  if (htpasswd !== undefined) {
+    lines.push('auth:', '  htpasswd:', '    realm: mydocker-harness-basic', `    path: ${JSON.stringify(htpasswd)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -81,16 +84,18 @@ export interface RegistryOptions {
   tls?: RegistryTlsConfig;
   /** Address to listen on (default 127.0.0.1). */
   host?: string;
+  /** A bcrypt htpasswd file: the registry then demands HTTP Basic auth (distribution's `auth: htpasswd`). */
+  htpasswd?: string;
 }
 
-async function startOnce({ auth, seedStorage, tls, host }: RegistryOptions): Promise<RegistryProcess> {
+async function startOnce({ auth, seedStorage, tls, host, htpasswd }: RegistryOptions): Promise<RegistryProcess> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mydocker-registry-'));
   const port = await freePort();
   const configPath = path.join(dir, 'config.yml');
   const storage = path.join(dir, 'storage');
   // Registry storage holds no absolute paths or ports, so a copy serves the same content.
   if (seedStorage !== undefined) cpSync(seedStorage, storage, { recursive: true });
-  writeFileSync(configPath, configYaml(port, storage, auth, tls, host));
+  writeFileSync(configPath, configYaml(port, storage, auth, tls, host, htpasswd));
   let log = '';
   let exited: string | undefined;
   const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,4 +1,6 @@
 import type { CommandRegistrar } from './context.js';
+import { registerLogin } from './login.js';
+import { registerLogout } from './logout.js';
 import { registerPull } from './pull.js';
 import { registerRun } from './run.js';
 
@@ -6,4 +8,4 @@ import { registerRun } from './run.js';
  * Every subcommand, in the order `mydocker --help` lists them. Each module owns its argv shape and
  * its action; adding a command is one import and one entry here.
  */
-export const COMMANDS: readonly CommandRegistrar[] = [registerRun, registerPull];
+export const COMMANDS: readonly CommandRegistrar[] = [registerRun, registerPull, registerLogin, registerLogout];

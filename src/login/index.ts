@@ -1,0 +1,1 @@
+export { login, loginServerKey, loginWithStored, logout, type LoginOptions, type LoginResult } from './login.js';
