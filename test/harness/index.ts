@@ -17,6 +17,7 @@ export * from './images.js';
 export { freshRoot, MYDOCKER_BIN, runCli, spawnCli, type CliOptions, type CliProcess, type CliResult } from './cli.js';
 export { RegistryClient, ACCEPT_ALL_MANIFESTS, type PushPlan } from './push.js';
 export { pushPlans } from './seed-storage.js';
+export { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 
 export const TOKEN_SERVICE_NAME = 'mydocker-harness-registry';
 export const TOKEN_ISSUER = 'mydocker-harness-token-issuer';
