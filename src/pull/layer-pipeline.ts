@@ -1,7 +1,8 @@
 import { createReadStream, lstatSync, readdirSync, rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { linkSync } from 'node:fs';
+import { linkSync, realpathSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { MyDockerError, isMyDockerError } from '../errors.js';
 import { digestHex, digestMismatch, LAYER_MEDIA_TYPES } from '../oci/index.js';
 import { findInLayers, LayerLock, SnapshotStore } from '../snapshots/index.js';
@@ -118,7 +119,7 @@ async function ensureOne(layer: LayerJob, below: Promise<void>, lowers: string[]
     const unpacked = await unpackFromSource(layer, `${temp}/fs`, c, event);
     releaseSlot();
     await below;
-    if (unpacked.deferredLinks.length > 0) linkFromLowers(unpacked.deferredLinks, c.snapshots, lowers);
+    if (unpacked.deferredLinks.length > 0) linkFromLowers(unpacked.deferredLinks, c.snapshots, lowers, `${temp}/fs`);
     c.snapshots.commit(temp, { chainId: layer.chainId, diffId: layer.diffId, parent: layer.parent, size: measure(`${temp}/fs`), opaque: unpacked.opaque });
     temp = undefined;
     event('complete');
@@ -192,14 +193,21 @@ async function unpackStream(
 }
 
 /** Hardlinks to files of lower layers: linked to the lower snapshot's file (same inode, as in a flattened root). */
-function linkFromLowers(links: DeferredLink[], snapshots: SnapshotStore, lowers: string[]): void {
+function linkFromLowers(links: DeferredLink[], snapshots: SnapshotStore, lowers: string[], layerDir: string): void {
   const dirs = snapshots.layerDirs(lowers);
+  const realRoot = realpathSync(layerDir);
   for (const link of links) {
     const layer = dirs ? findInLayers(dirs, link.linkname) : undefined;
     const target = layer ? `${layer.fs}/${link.linkname}` : undefined;
     const stat = target ? lstatSync(target) : undefined;
     if (target === undefined || stat === undefined || !(stat.isFile() || stat.isSymbolicLink())) {
       throw new MyDockerError('unsafe-content', 'ERR_UNSAFE_LAYER_ENTRY', `layer entry ${JSON.stringify(link.entryName)} refused: its hardlink target "${link.linkname}" does not exist or is not a regular file`, {
+        hint: 'The image was refused and nothing of it was kept; do not use it.',
+      });
+    }
+    // A later entry of the layer may have replaced a parent of the link with a symlink: never link through one.
+    if (realpathSync(dirname(link.path)) !== join(realRoot, relative(layerDir, dirname(link.path)))) {
+      throw new MyDockerError('unsafe-content', 'ERR_UNSAFE_LAYER_ENTRY', `layer entry ${JSON.stringify(link.entryName)} refused: its directory was replaced by a symlink`, {
         hint: 'The image was refused and nothing of it was kept; do not use it.',
       });
     }
