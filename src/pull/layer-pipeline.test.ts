@@ -42,6 +42,7 @@ test('snapshots from local blobs: a hardlink to a lower layer shares its inode; 
     assert.equal(fs.statSync(`${upper}/bin/pw`).ino, fs.statSync(`${lower}/etc/passwd`).ino);
     assert.equal(fs.lstatSync(`${upper}/etc/group`).isCharacterDevice(), true);
     assert.deepEqual(store.info(jobs[1]?.chainId ?? '')?.parent, jobs[0]?.chainId);
+    assert.equal(store.size(jobs[0]?.chainId ?? ''), 'root:x:0:0::/root:/bin/sh\n'.length, 'unpacked size recorded at unpack time');
     assert.deepEqual(fs.readdirSync(join(root, 'tmp')), []);
     // A second run finds everything in place.
     const again: string[] = [];

@@ -120,7 +120,7 @@ async function ensureOne(layer: LayerJob, below: Promise<void>, lowers: string[]
     releaseSlot();
     await below;
     if (unpacked.deferredLinks.length > 0) linkFromLowers(unpacked.deferredLinks, c.snapshots, lowers, `${temp}/fs`);
-    c.snapshots.commit(temp, { chainId: layer.chainId, diffId: layer.diffId, parent: layer.parent, size: measure(`${temp}/fs`), opaque: unpacked.opaque });
+    c.snapshots.commit(temp, { chainId: layer.chainId, diffId: layer.diffId, parent: layer.parent, size: unpacked.contentBytes, opaque: unpacked.opaque });
     temp = undefined;
     event('complete');
   } finally {
@@ -132,6 +132,7 @@ async function ensureOne(layer: LayerJob, below: Promise<void>, lowers: string[]
 
 interface Unpacked {
   opaque: string[];
+  contentBytes: number;
   deferredLinks: DeferredLink[];
 }
 
@@ -189,7 +190,7 @@ async function unpackStream(
   const piping = download ? pipeline(source, verify, download.writer) : pipeline(source, verify);
   const [result] = await Promise.all([unpackLayer(tail, layer.mediaType, dir, { signal: c.signal, format: 'overlay' }), verify.verified, piping]);
   if (result.diffId !== layer.diffId) throw digestMismatch(`layer ${id} (uncompressed)`, layer.diffId, result.diffId);
-  return { opaque: result.overlay?.opaque ?? [], deferredLinks: result.overlay?.deferredLinks ?? [] };
+  return { opaque: result.overlay?.opaque ?? [], deferredLinks: result.overlay?.deferredLinks ?? [], contentBytes: result.overlay?.contentBytes ?? 0 };
 }
 
 /** Hardlinks to files of lower layers: linked to the lower snapshot's file (same inode, as in a flattened root). */
@@ -213,26 +214,4 @@ function linkFromLowers(links: DeferredLink[], snapshots: SnapshotStore, lowers:
     }
     linkSync(target, link.path);
   }
-}
-
-/** Apparent size of an unpacked layer: regular files and symlinks (hardlinked files counted once). */
-function measure(dir: string): number {
-  let total = 0;
-  const seen = new Set<number>();
-  const walk = (path: string): void => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const full = `${path}/${entry.name}`;
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() || entry.isSymbolicLink()) {
-        const stat = lstatSync(full);
-        if (stat.nlink > 1) {
-          if (seen.has(stat.ino)) continue;
-          seen.add(stat.ino);
-        }
-        total += stat.size;
-      }
-    }
-  };
-  walk(dir);
-  return total;
 }

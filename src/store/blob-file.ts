@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, write } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { digestHex, isDigest } from '../oci/index.js';
@@ -32,13 +32,16 @@ export class BlobFileWriter extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      for (let offset = 0; offset < chunk.byteLength; ) offset += writeSync(this.fd as number, chunk, offset, chunk.byteLength - offset);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback(null, chunk);
+    // Written on the thread pool: the main thread is busy unpacking. The chunk moves on only once
+    // written, so writes stay in order and memory stays flat.
+    const writeFrom = (offset: number): void => {
+      write(this.fd as number, chunk, offset, chunk.byteLength - offset, null, (error, written) => {
+        if (error) callback(error);
+        else if (offset + written < chunk.byteLength) writeFrom(offset + written);
+        else callback(null, chunk);
+      });
+    };
+    writeFrom(0);
   }
 
   /** Publishes the verified blob under its digest (a concurrent writer's identical copy may win). */

@@ -29,6 +29,7 @@ export interface EntryHeader {
   linkname?: string | null;
   devmajor?: number;
   devminor?: number;
+  size?: number;
   /** The entry's PAX record, if any: it carries uid/gid/times too large or precise for ustar. */
   pax?: unknown;
 }
@@ -46,6 +47,8 @@ export class LayerWriter {
   private readonly dirTimes: Array<{ path: string; meta: EntryMeta }> = [];
   private readonly invalidate = (): void => this.dirs.clear();
 
+  /** Apparent bytes written: regular files and symlink targets (what `du --apparent-size` counts). */
+  contentBytes = 0;
   /** Collected overlay-format operations (overlay format only). */
   readonly overlay: OverlayOps | undefined;
 
@@ -114,11 +117,13 @@ export class LayerWriter {
     switch (header.type) {
       case 'file':
       case 'contiguous-file':
+        this.contentBytes += header.size ?? 0;
         return createFile(path, meta, this.invalidate);
       case 'directory':
         this.makeDirectory(path, meta);
         return undefined;
       case 'symlink':
+        this.contentBytes += Buffer.byteLength(header.linkname ?? '');
         createReplacing(path, () => fs.symlinkSync(header.linkname ?? '', path), this.invalidate);
         fs.lchownSync(path, meta.uid, meta.gid);
         fs.lutimesSync(path, meta.atime, meta.mtime);
