@@ -93,7 +93,9 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
     const workingDir = local.config.config.WorkingDir;
     const workingLayer = workingDir ? findInLayers(layers, workingDir) : undefined;
     const createWorkingDir = workingDir !== undefined && workingDir !== '' && !(workingLayer && isImageDirectory(workingLayer.fs, workingDir));
-    const choice = chooseSnapshotter();
+    const choice = layers.every((layer) => layer.overlay)
+      ? chooseSnapshotter()
+      : { snapshotter: 'copy' as const, reason: `the filesystem under ${root} cannot hold overlayfs whiteouts` };
     const plan = (snapshotter: 'overlay' | 'copy'): ReturnType<typeof overlayRoot> => {
       const rootPlan = snapshotter === 'overlay' ? overlayRoot(snapshots, layerChainIds(local), dirs) : copyRoot(layers, dirs);
       // docker run creates a missing WorkingDir; in the writable layer, so the image is untouched.

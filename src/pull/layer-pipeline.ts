@@ -120,7 +120,7 @@ async function ensureOne(layer: LayerJob, below: Promise<void>, lowers: string[]
     releaseSlot();
     await below;
     if (unpacked.deferredLinks.length > 0) linkFromLowers(unpacked.deferredLinks, c.snapshots, lowers, `${temp}/fs`);
-    c.snapshots.commit(temp, { chainId: layer.chainId, diffId: layer.diffId, parent: layer.parent, size: unpacked.contentBytes, opaque: unpacked.opaque });
+    c.snapshots.commit(temp, { chainId: layer.chainId, diffId: layer.diffId, parent: layer.parent, size: unpacked.contentBytes, opaque: unpacked.opaque, ...(unpacked.unmarkedWhiteouts && { whiteouts: unpacked.unmarkedWhiteouts }) });
     temp = undefined;
     event('complete');
   } finally {
@@ -132,6 +132,7 @@ async function ensureOne(layer: LayerJob, below: Promise<void>, lowers: string[]
 
 interface Unpacked {
   opaque: string[];
+  unmarkedWhiteouts?: string[];
   contentBytes: number;
   deferredLinks: DeferredLink[];
 }
@@ -190,7 +191,13 @@ async function unpackStream(
   const piping = download ? pipeline(source, verify, download.writer) : pipeline(source, verify);
   const [result] = await Promise.all([unpackLayer(tail, layer.mediaType, dir, { signal: c.signal, format: 'overlay' }), verify.verified, piping]);
   if (result.diffId !== layer.diffId) throw digestMismatch(`layer ${id} (uncompressed)`, layer.diffId, result.diffId);
-  return { opaque: result.overlay?.opaque ?? [], deferredLinks: result.overlay?.deferredLinks ?? [], contentBytes: result.overlay?.contentBytes ?? 0 };
+  const overlay = result.overlay;
+  return {
+    opaque: overlay?.opaque ?? [],
+    deferredLinks: overlay?.deferredLinks ?? [],
+    contentBytes: overlay?.contentBytes ?? 0,
+    ...(overlay?.unmarkedWhiteouts && { unmarkedWhiteouts: overlay.unmarkedWhiteouts }),
+  };
 }
 
 /** Hardlinks to files of lower layers: linked to the lower snapshot's file (same inode, as in a flattened root). */

@@ -11,7 +11,11 @@ import type { LayerDir } from './snapshot-store.js';
  */
 export function copyLayers(layers: readonly LayerDir[], target: string): void {
   const inodes = new Map<string, string>();
-  for (const layer of [...layers].reverse()) copyDir(layer, layer.fs, target, '', inodes);
+  for (const layer of [...layers].reverse()) {
+    // Whiteouts a filesystem could not mark as devices were listed instead; they hide only what is below.
+    for (const path of layer.whiteouts) fs.rmSync(`${target}/${path}`, { recursive: true, force: true });
+    copyDir(layer, layer.fs, target, '', inodes);
+  }
 }
 
 function copyDir(layer: LayerDir, src: string, dst: string, rel: string, inodes: Map<string, string>): void {

@@ -19,6 +19,7 @@ export function findInLayers(layers: readonly LayerDir[], path: string): LayerDi
     let prefix = '';
     for (const [i, part] of parts.entries()) {
       prefix = prefix === '' ? part : `${prefix}/${part}`;
+      if (layer.whiteouts.has(prefix)) return undefined;
       const stat = lstatSync(`${layer.fs}/${prefix}`, { throwIfNoEntry: false });
       if (stat === undefined) break;
       if (isWhiteout(stat)) return undefined;

@@ -16,6 +16,11 @@ export interface SnapshotInfo {
   size: number;
   /** Opaque directories of this layer, relative to its root ("." for the root): the copy fallback needs them. */
   opaque: string[];
+  /**
+   * Present when the filesystem refused overlayfs's whiteout devices or xattrs: the whiteouts as a
+   * list, and the snapshot serves the copy snapshotter only.
+   */
+  whiteouts?: string[];
 }
 
 /** One layer directory as read-through and copy see it. */
@@ -23,6 +28,10 @@ export interface LayerDir {
   /** Absolute path of the layer's content. */
   fs: string;
   opaque: ReadonlySet<string>;
+  /** Whiteouts not marked on disk (see SnapshotInfo.whiteouts); empty normally. */
+  whiteouts: ReadonlySet<string>;
+  /** False when the layer cannot be an overlayfs lower directory (its markers are missing). */
+  overlay: boolean;
 }
 
 // Short link names keep overlay's option string small (overlay2's l/ directory): 12 hex digits.
@@ -95,7 +104,7 @@ export class SnapshotStore {
     for (const chainId of [...chainIds].reverse()) {
       const info = this.info(chainId);
       if (!info) return undefined;
-      dirs.push({ fs: this.path(chainId), opaque: new Set(info.opaque) });
+      dirs.push({ fs: this.path(chainId), opaque: new Set(info.opaque), whiteouts: new Set(info.whiteouts ?? []), overlay: info.whiteouts === undefined });
     }
     return dirs;
   }

@@ -15,7 +15,7 @@ async function stack(base: string, ...layers: FixtureEntry[][]): Promise<LayerDi
     const dir = join(base, `layer${i}`);
     fs.mkdirSync(dir);
     const result = await unpackBuffer(await makeTar(entries), dir, { format: 'overlay' });
-    dirs.unshift({ fs: dir, opaque: new Set(result.overlay?.opaque ?? []) });
+    dirs.unshift({ fs: dir, opaque: new Set(result.overlay?.opaque ?? []), whiteouts: new Set(), overlay: true });
   }
   return dirs;
 }

@@ -53,35 +53,57 @@ export class OverlayOps {
     this.ops.push({ kind: 'N', path: relPath, fields: [mode, String(major), String(minor), String(meta.uid), String(meta.gid), String(Math.floor(meta.mtime))] });
   }
 
+  /**
+   * Whiteouts this layer could not mark on disk (relative paths): set when the filesystem refuses
+   * 0:0 devices or user xattrs (e.g. MYDOCKER_ROOT on an overlayfs). The layer is then recorded for
+   * the copy snapshotter only, with its whiteouts listed instead.
+   */
+  unmarkedWhiteouts: string[] | undefined;
+
   /** Runs the helper on `root`; a no-op when the layer needs none of it. */
   flush(root: string): void {
     const live = this.ops.filter((op) => {
-      const stat = fs.lstatSync(`${root}/${op.path}`, { throwIfNoEntry: false });
-      // A whiteout of a name this layer also wrote, or an opaque marker whose directory a later entry replaced: the layer's own content wins.
-      if (op.kind === 'O') return stat?.isDirectory() === true;
+      // An opaque marker whose directory a later entry replaced: the layer's own content wins.
+      if (op.kind === 'O') return fs.lstatSync(`${root}/${op.path}`, { throwIfNoEntry: false })?.isDirectory() === true;
       return true;
     });
-    if (live.length === 0) return;
-    const input = Buffer.from(live.map((op) => [op.kind, op.path, ...(op.fields ?? [])].join('\0') + '\0').join(''));
-    const result = spawnSync(fsutilPath(), [root], { input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20 });
-    if (result.error) throw fsFailure(result.error, 'run the layer helper', fsutilPath());
-    if (result.status === 0) return;
-    const line = result.stdout.toString().trim();
-    const match = /^(\d+) (\S+) (.*)$/.exec(line);
-    if (match) {
-      const errno = Number(match[1]);
-      const code = errnoName(errno);
-      const error = Object.assign(new Error(`${code}: ${match[2]} ${match[3]}`), { code });
-      if (code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
-        throw new MyDockerError('unsupported', 'ERR_NO_USER_XATTR', `the filesystem under ${root} does not support user.* extended attributes, which overlayfs layers need`, {
-          hint: 'Put MYDOCKER_ROOT on ext4 or xfs, or set MYDOCKER_SNAPSHOTTER=copy.',
-          cause: error,
-        });
-      }
-      throw fsFailure(error, match[2] === 'W' ? 'create the whiteout' : match[2] === 'O' ? 'mark opaque' : 'create the device node', match[3] ?? '');
+    const failure = runHelper(root, live);
+    if (failure === undefined) return;
+    if ((failure.op === 'W' && failure.code === 'EPERM') || (failure.op === 'O' && (failure.code === 'EOPNOTSUPP' || failure.code === 'EPERM'))) {
+      // This filesystem cannot hold overlayfs markers: keep the whiteouts as a list (opaque directories already are one).
+      this.unmarkedWhiteouts = live.filter((op) => op.kind === 'W').map((op) => op.path);
+      const again = runHelper(root, live.filter((op) => op.kind === 'N'));
+      if (again === undefined) return;
+      throw helperError(again);
     }
-    throw new MyDockerError('internal', 'ERR_FSUTIL', `the layer helper failed (status ${String(result.status)}): ${result.stderr.toString().trim() || line}`);
+    throw helperError(failure);
   }
+}
+
+interface HelperFailure {
+  op: string;
+  path: string;
+  code: string;
+  detail: string;
+}
+
+/** Runs the helper; undefined on success, else what failed. */
+function runHelper(root: string, ops: Op[]): HelperFailure | undefined {
+  if (ops.length === 0) return undefined;
+  const input = Buffer.from(ops.map((op) => [op.kind, op.path, ...(op.fields ?? [])].join('\0') + '\0').join(''));
+  const result = spawnSync(fsutilPath(), [root], { input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20 });
+  if (result.error) throw fsFailure(result.error, 'run the layer helper', fsutilPath());
+  if (result.status === 0) return undefined;
+  const line = result.stdout.toString().trim();
+  const match = /^(\d+) (\S+) (.*)$/.exec(line);
+  if (!match) throw new MyDockerError('internal', 'ERR_FSUTIL', `the layer helper failed (status ${String(result.status)}): ${result.stderr.toString().trim() || line}`);
+  return { code: errnoName(Number(match[1])), op: match[2] ?? '', path: match[3] ?? '', detail: line };
+}
+
+function helperError(failure: HelperFailure): MyDockerError {
+  const error = Object.assign(new Error(`${failure.code}: ${failure.op} ${failure.path}`), { code: failure.code });
+  const action = failure.op === 'W' ? 'create the whiteout' : failure.op === 'O' ? 'mark opaque' : 'create the device node';
+  return fsFailure(error, action, failure.path);
 }
 
 const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 17: 'EEXIST', 20: 'ENOTDIR', 22: 'EINVAL', 28: 'ENOSPC', 30: 'EROFS', 40: 'ELOOP', 95: 'EOPNOTSUPP', 18: 'EXDEV', 122: 'EDQUOT' };

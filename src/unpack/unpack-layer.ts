@@ -25,7 +25,13 @@ export interface UnpackResult {
   /** Uncompressed bytes. */
   size: number;
   /** Overlay format: opaque directories (relative paths) and hardlinks to lower layers still to make. */
-  overlay?: { opaque: string[]; deferredLinks: DeferredLink[]; contentBytes: number };
+  overlay?: {
+    opaque: string[];
+    deferredLinks: DeferredLink[];
+    contentBytes: number;
+    /** Set when the filesystem refused overlayfs's markers: the whiteouts, listed (usable by the copy snapshotter only). */
+    unmarkedWhiteouts?: string[];
+  };
 }
 
 /**
@@ -89,7 +95,12 @@ async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, ro
   try {
     const writer = new LayerWriter(root, options.format);
     const [size] = await Promise.all([feeding, applyEntries(extract, writer, root, options.signal)]);
-    const overlay = writer.overlay ? { opaque: writer.overlay.opaque, deferredLinks: writer.overlay.deferredLinks, contentBytes: writer.contentBytes } : undefined;
+    const overlay = writer.overlay ? {
+      opaque: writer.overlay.opaque,
+      deferredLinks: writer.overlay.deferredLinks,
+      contentBytes: writer.contentBytes,
+      ...(writer.overlay.unmarkedWhiteouts && { unmarkedWhiteouts: writer.overlay.unmarkedWhiteouts }),
+    } : undefined;
     return { diffId: `sha256:${hash.digest('hex')}`, size, ...(overlay && { overlay }) };
   } catch (error) {
     // The parser only echoes a source failure; report the original (e.g. the caller's digest error).

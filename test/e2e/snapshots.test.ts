@@ -1,12 +1,12 @@
 /** Per-layer snapshots: shared layers stored once, many layers, concurrent pulls, SIGKILL mid-pull, parallel downloads. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { freshRoot, IMAGES, MANY_LAYERS, startCountingProxy } from '../harness/index.js';
+import { freshRoot, IMAGES, layersCheckScript, MANY_LAYERS, startCountingProxy } from '../harness/index.js';
 import { assertRun, show, useHarness } from './context.js';
 
 const c = useHarness();
@@ -114,4 +114,44 @@ test('missing snapshots of a local image are unpacked from the local blobs, with
   assertRun(await c.h.runCli(['run', c.ref(IMAGES.layers), 'cat', '/data/replaced.txt'], { root }), { code: 0, stdout: 'v2' });
   assert.equal(c.h.connections(), before, 'no connection was opened');
   assert.equal(snapshotDirs(root).length, 4);
+});
+
+test('where MYDOCKER_ROOT cannot hold overlay layers (it is on an overlayfs), runs use a copy, say so once, and still follow every layer rule', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'mydocker-overlay-root-'));
+  for (const sub of ['lower', 'upper', 'work', 'merged']) mkdirSync(join(base, sub));
+  const mounted = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${base}/lower,upperdir=${base}/upper,workdir=${base}/work`, `${base}/merged`]);
+  assert.equal(mounted.status, 0, mounted.stderr?.toString());
+  try {
+    const root = join(base, 'merged', 'root');
+    const { script, expected } = layersCheckScript();
+    for (const attempt of ['pulling', 'cached']) {
+      const result = await c.h.runCli(['run', c.ref(IMAGES.layers), 'sh', '-c', script], { root });
+      assert.equal(result.code, 0, `${attempt}: ${show(result)}`);
+      assert.deepEqual(result.stdout.split('\n').slice(0, -1), expected, show(result));
+      assert.equal(result.stderr.split('\n').filter((l) => l.includes('overlayfs cannot be used')).length, 1, show(result));
+    }
+  } finally {
+    spawnSync('umount', [`${base}/merged`]);
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('when the overlay mount itself fails (writable layers on an overlayfs), the container starts again on a copy and says so once', async () => {
+  const root = freshRoot();
+  assertRun(await c.h.runCli(['pull', '-q', c.ref(IMAGES.layers)], { root }), { code: 0 });
+  const base = mkdtempSync(join(tmpdir(), 'mydocker-overlay-containers-'));
+  for (const sub of ['lower', 'upper', 'work']) mkdirSync(join(base, sub));
+  mkdirSync(join(root, 'containers'), { recursive: true });
+  const mounted = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${base}/lower,upperdir=${base}/upper,workdir=${base}/work`, join(root, 'containers')]);
+  assert.equal(mounted.status, 0, mounted.stderr?.toString());
+  try {
+    const result = await c.h.runCli(['run', c.ref(IMAGES.layers), 'cat', '/data/opq/new.txt', '/data/keep.txt'], { root });
+    assertRun(result, { code: 0, stdout: 'newkeep' });
+    const lines = result.stderr.split('\n').filter((l) => l.length > 0);
+    assert.equal(lines.length, 1, show(result));
+    assert.match(lines[0] ?? '', /overlayfs cannot be used \(.*mount.*\)/, show(result));
+  } finally {
+    spawnSync('umount', [join(root, 'containers')]);
+    rmSync(base, { recursive: true, force: true });
+  }
 });
