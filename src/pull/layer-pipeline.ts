@@ -1,15 +1,14 @@
-import { createReadStream, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, readdirSync, rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { linkSync, realpathSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
 import { MyDockerError, isMyDockerError } from '../errors.js';
 import { digestHex, digestMismatch, LAYER_MEDIA_TYPES } from '../oci/index.js';
-import { findInLayers, LayerLock, SnapshotStore } from '../snapshots/index.js';
+import { LayerLock, SnapshotStore } from '../snapshots/index.js';
 import { BlobFileWriter, blobPath, hasBlob, VerifyStream } from '../store/index.js';
 import { unpackLayer, type DeferredLink } from '../unpack/index.js';
 import type { PullEvent } from './events.js';
 import { Limiter } from './limiter.js';
+import { linkFromLowers } from './link-from-lowers.js';
 
 /** Docker's short layer id: the first 12 hex digits of the digest. */
 export function shortId(digest: string): string {
@@ -198,27 +197,4 @@ async function unpackStream(
     contentBytes: overlay?.contentBytes ?? 0,
     ...(overlay?.unmarkedWhiteouts && { unmarkedWhiteouts: overlay.unmarkedWhiteouts }),
   };
-}
-
-/** Hardlinks to files of lower layers: linked to the lower snapshot's file (same inode, as in a flattened root). */
-function linkFromLowers(links: DeferredLink[], snapshots: SnapshotStore, lowers: string[], layerDir: string): void {
-  const dirs = snapshots.layerDirs(lowers);
-  const realRoot = realpathSync(layerDir);
-  for (const link of links) {
-    const layer = dirs ? findInLayers(dirs, link.linkname) : undefined;
-    const target = layer ? `${layer.fs}/${link.linkname}` : undefined;
-    const stat = target ? lstatSync(target) : undefined;
-    if (target === undefined || stat === undefined || !(stat.isFile() || stat.isSymbolicLink())) {
-      throw new MyDockerError('unsafe-content', 'ERR_UNSAFE_LAYER_ENTRY', `layer entry ${JSON.stringify(link.entryName)} refused: its hardlink target "${link.linkname}" does not exist or is not a regular file`, {
-        hint: 'The image was refused and nothing of it was kept; do not use it.',
-      });
-    }
-    // A later entry of the layer may have replaced a parent of the link with a symlink: never link through one.
-    if (realpathSync(dirname(link.path)) !== join(realRoot, relative(layerDir, dirname(link.path)))) {
-      throw new MyDockerError('unsafe-content', 'ERR_UNSAFE_LAYER_ENTRY', `layer entry ${JSON.stringify(link.entryName)} refused: its directory was replaced by a symlink`, {
-        hint: 'The image was refused and nothing of it was kept; do not use it.',
-      });
-    }
-    linkSync(target, link.path);
-  }
 }
