@@ -2,16 +2,19 @@
  * npm run bench: timings of mydocker against baselines measured in the same run, printed as
  * ratios (these machines are noisy; absolute numbers move, ratios much less).
  *
- * - cold pull of a large image (~thousands of files) vs `curl | gzip -d | tar -x` of its layers;
+ * - cold pull of a large image (Debian bookworm from debootstrap --variant=minbase: ~50 MB
+ *   compressed, thousands of files) and of a 120-layer image, against `skopeo copy` + `umoci unpack`
+ *   and against `curl | gzip -d | tar -x` of the same layers; peak RSS of mydocker during the pull;
  * - cold pull of the small busybox image;
- * - cached `run IMAGE /bin/true` vs `node -e 0`, `unshare … chroot ROOTFS /bin/true` and crun.
+ * - cached `run --rm IMAGE /bin/true` for busybox and the large image, against `node -e 0`,
+ *   `unshare … chroot ROOTFS /bin/true` and `crun run` of the same root.
  * Runs on a loop-mounted journaled ext4 when possible (see README: benchmarking traps).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness, MYDOCKER_BIN } from '../test/harness/index.js';
+import { startHarness, IMAGES, MYDOCKER_BIN } from '../test/harness/index.js';
 import { buildImage, compressLayer, singlePlan } from '../test/harness/image-format.js';
 
 const RUNS_PULL = Number(process.env['BENCH_PULL_RUNS'] ?? 3);
@@ -64,10 +67,29 @@ function benchDir(): { dir: string; cleanup: () => void } {
   }
 }
 
-function largeLayerTar(): Buffer {
+const DEBIAN_TAR = path.join(os.tmpdir(), 'mydocker-bench-debian-bookworm-minbase.tar');
+
+/**
+ * The large image's layer: a Debian bookworm minbase root from debootstrap (what the official image
+ * holds: apt lists and .debs removed), built once and cached in the temp dir. Falls back to host
+ * files when debootstrap or the mirror is unavailable.
+ */
+function largeLayerTar(): { tar: Buffer; what: string } {
+  if (!existsSync(DEBIAN_TAR)) {
+    const target = mkdtempSync(path.join(os.tmpdir(), 'mydocker-bench-debootstrap-'));
+    console.error('bench: debootstrap --variant=minbase bookworm (about a minute, once)…');
+    const built = spawnSync('debootstrap', ['--variant=minbase', 'bookworm', target, 'http://deb.debian.org/debian'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status === 0) {
+      execFileSync('tar', ['-C', target, '--numeric-owner', '-c', '-f', DEBIAN_TAR, '--exclude=./proc/*', '--exclude=./sys/*', '--exclude=./dev/*',
+        '--exclude=./var/cache/apt/archives/*.deb', '--exclude=./var/lib/apt/lists/*', '.']);
+    }
+    rmSync(target, { recursive: true, force: true });
+  }
+  if (existsSync(DEBIAN_TAR)) return { tar: readFileSync(DEBIAN_TAR), what: 'debian bookworm minbase' };
+  console.error('bench: no debootstrap image; using host files instead');
   const candidates = ['usr/lib/python3.11', 'usr/share/perl', 'usr/lib/python3', 'usr/share/perl5', 'usr/share/zoneinfo', 'usr/include'];
   const present = candidates.filter((p) => existsSync(`/${p}`));
-  return execFileSync('tar', ['-c', '-C', '/', ...present], { maxBuffer: 1 << 30 });
+  return { tar: execFileSync('tar', ['-c', '-C', '/', ...present], { maxBuffer: 1 << 30 }), what: 'host files' };
 }
 
 function row(name: string, ms: number, baseline: number | undefined, baseName = ''): string {
@@ -81,17 +103,16 @@ async function main(): Promise<void> {
   try {
     const busyboxRef = `${harness.openRegistry}/library/busybox:latest`;
     const accept = { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' };
-    const manifestResponse = await harness.openClient.request('library/busybox', 'GET', '/v2/library/busybox/manifests/latest', { headers: accept });
-    const busyboxManifest = JSON.parse(await manifestResponse.text()) as { layers: { digest: string }[] };
-    console.error('bench: building the large image from host files…');
-    const baseBlobDigest = busyboxManifest.layers[0]?.digest ?? '';
-    const baseBlob = Buffer.from(await (await harness.openClient.request('library/busybox', 'GET', `/v2/library/busybox/blobs/${baseBlobDigest}`)).arrayBuffer());
-    const baseTar = execFileSync('gzip', ['-dc'], { input: baseBlob, maxBuffer: 1 << 30 });
-    const large = compressLayer(largeLayerTar(), 'gzip');
-    const image = buildImage({ format: 'oci', platform: { os: 'linux', architecture: 'amd64' }, layers: [compressLayer(baseTar, 'gzip'), large], config: { Cmd: ['sh'] } });
+    console.error('bench: building the large image…');
+    const largeTar = largeLayerTar();
+    const large = compressLayer(largeTar.tar, 'gzip');
+    // One layer, as the official debian image: a run must cost the same as busybox's.
+    const image = buildImage({ format: 'oci', platform: { os: 'linux', architecture: 'amd64' }, layers: [large], config: { Cmd: ['bash'] } });
     await harness.openClient.push(singlePlan('bench/large', ['latest'], image));
     const largeRef = `${harness.openRegistry}/bench/large:latest`;
-    console.error(`bench: large layer ${(large.blob.data.length / 1e6).toFixed(1)} MB compressed`);
+    const manyRef = `${harness.openRegistry}/${IMAGES.manyLayers}:latest`;
+    const manyManifest = JSON.parse(await (await harness.openClient.request(IMAGES.manyLayers, 'GET', `/v2/${IMAGES.manyLayers}/manifests/latest`, { headers: accept })).text()) as { layers: { digest: string }[] };
+    console.error(`bench: large image (${largeTar.what}): ${(large.blob.data.length / 1e6).toFixed(1)} MB compressed, ${(largeTar.tar.length / 1e6).toFixed(0)} MB tar`);
 
     const lines: string[] = [];
     // Cold pulls: fresh store each time, on the bench filesystem.
@@ -101,25 +122,47 @@ async function main(): Promise<void> {
       rmSync(root, { recursive: true, force: true });
       return ms;
     };
-    const floorOnce = async (): Promise<number> => {
+    /** curl | gzip -d | tar -x of each layer blob in turn, into one directory: the floor. */
+    const floorOnce = async (repository: string, digests: string[]): Promise<number> => {
       const out = path.join(dir, `floor-${Math.random().toString(16).slice(2)}`);
       mkdirSync(out);
-      const url = `http://${harness.openRegistry}/v2/bench/large/blobs/`;
-      const script = image.blobs.slice(0, 2).map((b) => `curl -sf ${url}${b.digest} | gzip -d | tar -x -C ${out}`).join(' && ');
+      const url = `http://${harness.openRegistry}/v2/${repository}/blobs/`;
+      const script = digests.map((d) => `curl -sf ${url}${d} | gzip -d | tar -x -C ${out}`).join(' && ');
       const ms = await time('sh', ['-c', script]);
       rmSync(out, { recursive: true, force: true });
       return ms;
     };
-    const pulls: number[] = [];
-    const floors: number[] = [];
-    for (let i = 0; i < RUNS_PULL; i++) {
-      floors.push(await floorOnce());
-      pulls.push(await pullOnce(largeRef));
+    /** skopeo copy to an OCI layout + umoci unpack: the containers/image toolchain. */
+    const skopeoOnce = async (repository: string): Promise<number> => {
+      const work = path.join(dir, `skopeo-${Math.random().toString(16).slice(2)}`);
+      mkdirSync(work);
+      const script = `skopeo copy -q --src-tls-verify=false docker://${harness.openRegistry}/${repository}:latest oci:${work}/layout:latest && umoci unpack --image ${work}/layout:latest ${work}/bundle`;
+      const ms = await time('sh', ['-c', script]);
+      rmSync(work, { recursive: true, force: true });
+      return ms;
+    };
+    const haveSkopeo = existsSync('/usr/bin/skopeo') && existsSync('/usr/bin/umoci');
+    for (const [label, repository, ref, digests] of [
+      ['large image', 'bench/large', largeRef, image.blobs.slice(0, 1).map((b) => b.digest)],
+      [`${manyManifest.layers.length}-layer image`, IMAGES.manyLayers, manyRef, manyManifest.layers.map((l) => l.digest)],
+    ] as const) {
+      const pulls: number[] = [];
+      const floors: number[] = [];
+      const skopeos: number[] = [];
+      for (let i = 0; i < RUNS_PULL; i++) {
+        floors.push(await floorOnce(repository, [...digests]));
+        pulls.push(await pullOnce(ref));
+        if (haveSkopeo) skopeos.push(await skopeoOnce(repository));
+      }
+      const floor = median(floors);
+      lines.push(row(`curl | gzip -d | tar -x (${label})`, floor, undefined));
+      lines.push(row(`mydocker pull (${label}, cold)`, median(pulls), floor, 'the curl|gzip|tar floor'));
+      if (haveSkopeo) {
+        lines.push(row(`skopeo copy + umoci unpack (${label})`, median(skopeos), floor, 'the curl|gzip|tar floor'));
+        lines.push(row(`mydocker pull vs skopeo+umoci (${label})`, median(pulls), median(skopeos), 'skopeo+umoci'));
+      }
     }
-    const floor = median(floors);
-    lines.push(row('curl | gzip -d | tar -x (large image layers)', floor, undefined));
-    lines.push(row('mydocker pull (large image, cold)', median(pulls), floor, 'the curl|gzip|tar floor'));
-    lines.push(row('mydocker pull (busybox, cold)', await series(RUNS_PULL, () => pullOnce(busyboxRef)), floor, 'the large-image floor'));
+    lines.push(row('mydocker pull (busybox, cold)', await series(RUNS_PULL, () => pullOnce(busyboxRef)), undefined));
 
     // Peak memory of a large cold pull.
     const memRoot = path.join(dir, 'mem-root');
@@ -135,12 +178,22 @@ async function main(): Promise<void> {
     // Cached starts.
     const root = path.join(dir, 'root-cached');
     for (const ref of [busyboxRef, largeRef]) await time(MYDOCKER_BIN, ['pull', '-q', ref], { MYDOCKER_ROOT: root });
-    const rootfsDir = path.join(root, 'rootfs');
-    const busyboxRootfs = path.join(rootfsDir, readdirSync(rootfsDir).sort()[0] ?? '');
+    // busybox has one layer: its snapshot is its whole root, which the baselines run too.
+    const busyboxRoot = path.join(dir, 'root-busybox');
+    await time(MYDOCKER_BIN, ['pull', '-q', busyboxRef], { MYDOCKER_ROOT: busyboxRoot });
+    const snapshot = readdirSync(path.join(busyboxRoot, 'snapshots')).find((name) => /^[0-9a-f]{64}$/.test(name)) ?? '';
+    const busyboxRootfs = path.join(busyboxRoot, 'snapshots', snapshot, 'fs');
     const nodeStart = await series(RUNS_START, () => time(process.execPath, ['-e', '0']));
     const unshare = await series(RUNS_START, () => time('unshare', ['--pid', '--fork', '--mount', '--uts', '--ipc', 'chroot', busyboxRootfs, '/bin/true']));
-    const runBusybox = await series(RUNS_START, () => time(MYDOCKER_BIN, ['run', busyboxRef, '/bin/true'], { MYDOCKER_ROOT: root }));
-    const runLarge = await series(RUNS_START, () => time(MYDOCKER_BIN, ['run', largeRef, '/bin/true'], { MYDOCKER_ROOT: root }));
+    // Interleaved, so that the machine's drift hits both images alike.
+    const busyboxRuns: number[] = [];
+    const largeRuns: number[] = [];
+    for (let i = 0; i < RUNS_START; i++) {
+      busyboxRuns.push(await time(MYDOCKER_BIN, ['run', '--rm', busyboxRef, '/bin/true'], { MYDOCKER_ROOT: root }));
+      largeRuns.push(await time(MYDOCKER_BIN, ['run', '--rm', largeRef, '/bin/true'], { MYDOCKER_ROOT: root }));
+    }
+    const runBusybox = median(busyboxRuns);
+    const runLarge = median(largeRuns);
     lines.push(row('node -e 0', nodeStart, undefined));
     lines.push(row('unshare --pid --fork --mount --uts --ipc chroot /bin/true', unshare, undefined));
     let crun: number | undefined;

@@ -18,6 +18,18 @@ function mtime(path) {
   }
 }
 
+// The layer helper (mknod and setxattr for overlayfs whiteouts and opaque directories): its own binary.
+const fsutilOut = join(here, 'build', 'mydocker-fsutil');
+const fsutilSource = join(here, 'fsutil', 'fsutil.c');
+if (mtime(fsutilOut) < Math.max(mtime(fsutilSource), mtime(fileURLToPath(import.meta.url)))) {
+  mkdirSync(dirname(fsutilOut), { recursive: true });
+  const fsutil = spawnSync(process.env.CC || 'cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', fsutilOut, fsutilSource], { stdio: 'inherit' });
+  if (fsutil.error || fsutil.status !== 0) {
+    console.error('mydocker: compiling native/fsutil/fsutil.c failed (is gcc installed? apt-get install gcc), then run "npm run build".');
+    process.exit(1);
+  }
+}
+
 const built = mtime(out);
 if (built >= 0 && inputs.every((f) => mtime(f) < built)) process.exit(0);
 

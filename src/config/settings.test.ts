@@ -7,7 +7,7 @@ import { loadSettings } from './index.js';
 
 test('defaults when nothing is set', () => {
   const s = loadSettings({ MYDOCKER_CONFIG_FILE: '/nonexistent/config.json' });
-  assert.deepEqual(s, { root: '/var/lib/mydocker', insecureRegistries: [], registryMirrors: [] });
+  assert.deepEqual(s, { root: '/var/lib/mydocker', insecureRegistries: [], registryMirrors: [], maxConcurrentDownloads: 3 });
 });
 
 test('config file is read and the environment wins', () => {
@@ -26,4 +26,13 @@ test('a malformed config file is a clear error', () => {
   const file = join(dir, 'config.json');
   writeFileSync(file, '{"registry-mirrors": "not a list"}');
   assert.throws(() => loadSettings({ MYDOCKER_CONFIG_FILE: file }), /must be a list of strings/);
+});
+
+test('max-concurrent-downloads is read from the config file and checked', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mydocker-config-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, '{"max-concurrent-downloads": 5}');
+  assert.equal(loadSettings({ MYDOCKER_CONFIG_FILE: file }).maxConcurrentDownloads, 5);
+  writeFileSync(file, '{"max-concurrent-downloads": 0}');
+  assert.throws(() => loadSettings({ MYDOCKER_CONFIG_FILE: file }), /positive integer/);
 });

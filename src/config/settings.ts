@@ -9,6 +9,8 @@ export interface Settings {
   insecureRegistries: string[];
   /** Base URLs of pull-through mirrors for docker.io, tried in order before Docker Hub. */
   registryMirrors: string[];
+  /** Layers fetched and unpacked at once (daemon.json's max-concurrent-downloads); default 3. */
+  maxConcurrentDownloads?: number;
 }
 
 export const DEFAULT_ROOT = '/var/lib/mydocker';
@@ -23,6 +25,17 @@ function stringList(doc: Record<string, unknown>, key: string, file: string): st
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
     throw new MyDockerError('usage', 'ERR_CONFIG_FILE', `${file}: "${key}" must be a list of strings`);
+  }
+  return value;
+}
+
+export const DEFAULT_MAX_CONCURRENT_DOWNLOADS = 3;
+
+function positiveInteger(doc: Record<string, unknown>, key: string, file: string): number | undefined {
+  const value = doc[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new MyDockerError('usage', 'ERR_CONFIG_FILE', `${file}: "${key}" must be a positive integer`);
   }
   return value;
 }
@@ -58,5 +71,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     root: env['MYDOCKER_ROOT'] || DEFAULT_ROOT,
     insecureRegistries: insecure !== undefined ? splitList(insecure) : stringList(doc, 'insecure-registries', file) ?? [],
     registryMirrors: mirrors !== undefined ? splitList(mirrors) : stringList(doc, 'registry-mirrors', file) ?? [],
+    maxConcurrentDownloads: positiveInteger(doc, 'max-concurrent-downloads', file) ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS,
   };
 }

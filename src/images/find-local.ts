@@ -3,7 +3,6 @@ import { ImageRefs } from './image-refs.js';
 import { resolveLocalImage, type LocalImage } from './resolve-local.js';
 import { hostPlatform, type Platform } from '../oci/index.js';
 import type { Reference } from '../reference/index.js';
-import { RootfsStore } from '../snapshots/index.js';
 import { ContentStore } from '../store/index.js';
 
 /**
@@ -14,6 +13,6 @@ export function findLocalImage(ref: Reference, settings: Settings, platform: Pla
   const digest = ref.digest ?? (ref.tag !== undefined ? new ImageRefs(settings.root).get(ref, ref.tag) : undefined);
   if (digest === undefined) return undefined;
   const image = resolveLocalImage(new ContentStore(settings.root), digest, platform);
-  if (!image || !new RootfsStore(settings.root).has(image.chainId)) return undefined;
+  // Its layer snapshots may still be missing (after `load`): run unpacks them from the local blobs.
   return image;
 }

@@ -22,6 +22,8 @@ export interface LaunchOptions {
   /** Aborting kills the container (SIGKILL); launch() then resolves with that outcome. */
   signal?: AbortSignal;
   onEvent?: (e: LaunchEvent) => void;
+  /** The launcher's working directory while it mounts (relative overlay lowerdirs resolve from it). */
+  cwd?: string;
 }
 
 /** Signals a user sends to mydocker that belong to the container. */
@@ -41,7 +43,7 @@ export function launch(spec: RuntimeSpec, options: LaunchOptions): Promise<Launc
   const path = launcherPath();
   // detached: its own session, so a terminal's ^C reaches only us and is forwarded exactly once
   // (Docker's CLI proxies signals the same way); stdout/stderr stay the container's, unbuffered.
-  const child = spawn(path, [], { stdio: [options.stdin, 'inherit', 'inherit', 'pipe', 'pipe'], detached: true });
+  const child = spawn(path, [], { stdio: [options.stdin, 'inherit', 'inherit', 'pipe', 'pipe'], detached: true, ...(options.cwd !== undefined && { cwd: options.cwd }) });
   const specPipe = child.stdio[3] as Writable | null;
   const reportPipe = child.stdio[4] as Readable | null;
 

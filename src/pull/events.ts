@@ -1,7 +1,7 @@
 import type { RequestEvent } from '../registry/index.js';
 
 /** What a layer is doing, in the words docker pull prints. */
-export type LayerStatus = 'waiting' | 'downloading' | 'extracting' | 'complete' | 'exists';
+export type LayerStatus = 'waiting' | 'downloading' | 'verifying' | 'extracting' | 'complete' | 'exists';
 
 /** Progress of a pull, as events; the CLI decides how to show them. */
 export type PullEvent =

@@ -1,2 +1,3 @@
 export type { LayerStatus, PullEvent } from './events.js';
-export { pull, type PullOptions, type PullResult } from './pull.js';
+export { pull, unpackImage, type PullOptions, type PullResult, type UnpackImageOptions } from './pull.js';
+export { shortId } from './layer-pipeline.js';

@@ -4,9 +4,9 @@ import { familiarName, type Reference } from '../reference/index.js';
 import { endpointsFor, RegistryClient } from '../registry/index.js';
 import type { Settings } from '../config/index.js';
 import { ImageRefs, type LocalImage } from '../images/index.js';
-import { RootfsStore } from '../snapshots/index.js';
 import { ContentStore } from '../store/index.js';
-import { buildRootfs, shortId } from './build-rootfs.js';
+import { DEFAULT_MAX_CONCURRENT_DOWNLOADS } from '../config/index.js';
+import { ensureSnapshots, type LayerJob } from './layer-pipeline.js';
 import type { PullEvent } from './events.js';
 import { fetchImage, type RemoteImage } from './fetch-image.js';
 
@@ -23,6 +23,18 @@ export interface PullResult {
   digest: string;
   /** False when everything was already local ("Image is up to date"). */
   downloaded: boolean;
+}
+
+/** The layers of a manifest with their diff IDs and chain IDs, bottom first. */
+export function layerJobs(layers: ReadonlyArray<{ digest: string; mediaType: string; size: number }>, diffIds: readonly string[]): LayerJob[] {
+  return layers.map((layer, i) => ({
+    digest: layer.digest,
+    mediaType: layer.mediaType,
+    size: layer.size,
+    diffId: diffIds[i] ?? '',
+    chainId: computeChainId(diffIds.slice(0, i + 1)),
+    parent: i === 0 ? '' : computeChainId(diffIds.slice(0, i)),
+  }));
 }
 
 /** Tries the endpoints in order (mirrors first for docker.io); a mirror's failure falls through. */
@@ -56,14 +68,15 @@ export async function pull(ref: Reference, options: PullOptions): Promise<PullRe
   emit({ type: 'pull-resolved', repository: ref.path, reference: ref.digest ?? ref.tag ?? 'latest', digest: remote.topDigest });
 
   const content = new ContentStore(root);
-  const rootfs = new RootfsStore(root);
   const chainId = computeChainId(remote.config.rootfs.diff_ids);
-  const downloaded = !rootfs.has(chainId) || content.read(remote.manifestDigest) === undefined;
-  if (!rootfs.has(chainId)) {
-    await buildRootfs(remote, chainId, rootfs, options.signal, emit);
-  } else {
-    for (const layer of remote.manifest.layers) emit({ type: 'layer', id: shortId(layer.digest), digest: layer.digest, status: 'exists', size: layer.size });
-  }
+  const layersDownloaded = await ensureSnapshots(layerJobs(remote.manifest.layers, remote.config.rootfs.diff_ids), {
+    root,
+    concurrency: options.settings.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS,
+    emit,
+    ...(options.signal && { signal: options.signal }),
+    fetch: async (digest) => (await remote.client.getBlob(digest)).body,
+  });
+  const downloaded = layersDownloaded || content.read(remote.manifestDigest) === undefined;
   for (const [digest, bytes] of remote.documents) content.write(digest, bytes, `document ${digest}`);
   if (ref.tag !== undefined && ref.digest === undefined) new ImageRefs(root).set(ref, ref.tag, remote.topDigest);
   emit({ type: 'pull-done', digest: remote.topDigest, downloaded });
@@ -72,4 +85,24 @@ export async function pull(ref: Reference, options: PullOptions): Promise<PullRe
     digest: remote.topDigest,
     downloaded,
   };
+}
+
+export interface UnpackImageOptions {
+  settings: Settings;
+  signal?: AbortSignal;
+  onEvent?: (e: PullEvent) => void;
+}
+
+/**
+ * Makes sure every layer snapshot of a local image exists, unpacking missing ones from the local
+ * content store (after `load`, or when a snapshot was removed). Never touches the network: fails
+ * with ERR_LAYER_BLOB_MISSING when a needed blob is not local either.
+ */
+export async function unpackImage(image: LocalImage, options: UnpackImageOptions): Promise<void> {
+  await ensureSnapshots(layerJobs(image.manifest.layers, image.config.rootfs.diff_ids), {
+    root: options.settings.root,
+    concurrency: options.settings.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS,
+    emit: options.onEvent ?? (() => undefined),
+    ...(options.signal && { signal: options.signal }),
+  });
 }

@@ -2,8 +2,21 @@ import * as fs from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { fsFailure, unsafeEntry, unsupportedLayer } from './errors.js';
 import { type EntryMeta, type FileSink, createFile, createReplacing, makeFifo, removePath, setOwnerAndMode } from './fs-ops.js';
-import { type ResolvedDir, diskProbe, joinRoot, resolveDir, resolveLinkTarget, splitEntryName } from './path-safety.js';
+import { type ResolvedDir, checkLinkName, diskProbe, joinRoot, resolveDir, resolveLinkTarget, splitEntryName } from './path-safety.js';
 import { TouchedPaths, applyOpaque, applyWhiteout, classifyName } from './whiteouts.js';
+import { OverlayOps } from './overlay-ops.js';
+
+/**
+ * How a layer is written: `flatten` applies it onto a root holding the layers below (whiteouts
+ * delete); `overlay` unpacks it alone into an empty directory in overlayfs's format (whiteouts
+ * become 0:0 character devices, opaque markers the user.overlay.opaque xattr).
+ */
+export type LayerFormat = 'flatten' | 'overlay';
+
+// File type bits of mknod(2).
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
 
 /** The tar header fields we use (tar-stream's Header fits; `type` is null for typeflags it does not know). */
 export interface EntryHeader {
@@ -14,6 +27,9 @@ export interface EntryHeader {
   gid?: number;
   mtime?: Date;
   linkname?: string | null;
+  devmajor?: number;
+  devminor?: number;
+  size?: number;
   /** The entry's PAX record, if any: it carries uid/gid/times too large or precise for ustar. */
   pax?: unknown;
 }
@@ -31,7 +47,14 @@ export class LayerWriter {
   private readonly dirTimes: Array<{ path: string; meta: EntryMeta }> = [];
   private readonly invalidate = (): void => this.dirs.clear();
 
-  constructor(private readonly root: string) {}
+  /** Apparent bytes written: regular files and symlink targets (what `du --apparent-size` counts). */
+  contentBytes = 0;
+  /** Collected overlay-format operations (overlay format only). */
+  readonly overlay: OverlayOps | undefined;
+
+  constructor(private readonly root: string, format: LayerFormat = 'flatten') {
+    this.overlay = format === 'overlay' ? new OverlayOps() : undefined;
+  }
 
   /** Applies one entry; for a regular file, returns the sink its content must be written to. */
   begin(header: EntryHeader): FileSink | undefined {
@@ -44,6 +67,8 @@ export class LayerWriter {
 
   /** Sets directory times last, since creating their children changed them. */
   finish(): void {
+    // The helper's mknods change directory times: apply them first.
+    this.overlay?.flush(this.root);
     for (const { path, meta } of this.dirTimes.reverse()) {
       try {
         fs.utimesSync(path, meta.atime, meta.mtime);
@@ -69,6 +94,14 @@ export class LayerWriter {
     const whiteout = classifyName(base, name);
     const parentKey = parent.components.join('/');
     if (whiteout.kind === 'meta') return undefined;
+    if (this.overlay && (whiteout.kind === 'whiteout' || whiteout.kind === 'opaque')) {
+      if (whiteout.kind === 'opaque') this.overlay.opaqueDir(parentKey === '' ? '.' : parentKey);
+      // A whiteout of a name this layer wrote only hides the layers below, which this layer's entry hides anyway.
+      else if (!this.touched.has(parentKey === '' ? whiteout.target : `${parentKey}/${whiteout.target}`)) {
+        this.overlay.whiteout(parentKey === '' ? whiteout.target : `${parentKey}/${whiteout.target}`);
+      }
+      return undefined;
+    }
     if (whiteout.kind === 'whiteout' || whiteout.kind === 'opaque') {
       if (whiteout.kind === 'opaque') {
         this.touched.add(parent.components);
@@ -84,11 +117,13 @@ export class LayerWriter {
     switch (header.type) {
       case 'file':
       case 'contiguous-file':
+        this.contentBytes += header.size ?? 0;
         return createFile(path, meta, this.invalidate);
       case 'directory':
         this.makeDirectory(path, meta);
         return undefined;
       case 'symlink':
+        this.contentBytes += Buffer.byteLength(header.linkname ?? '');
         createReplacing(path, () => fs.symlinkSync(header.linkname ?? '', path), this.invalidate);
         fs.lchownSync(path, meta.uid, meta.gid);
         fs.lutimesSync(path, meta.atime, meta.mtime);
@@ -97,13 +132,18 @@ export class LayerWriter {
         this.makeHardlink(path, header.linkname ?? '', name);
         return undefined;
       case 'fifo':
-        removePath(path);
-        this.invalidate();
-        if (makeFifo(path, meta.mode)) setOwnerAndMode(path, meta);
-        return undefined;
       case 'character-device':
       case 'block-device':
-        // Node cannot mknod; images rarely ship device nodes and the runtime mounts its own /dev.
+        if (this.overlay) {
+          const type = header.type === 'fifo' ? S_IFIFO : header.type === 'character-device' ? S_IFCHR : S_IFBLK;
+          this.overlay.node([...parent.components, base].join('/'), type, meta, header.devmajor ?? 0, header.devminor ?? 0);
+          return undefined;
+        }
+        if (header.type !== 'fifo') return undefined;
+        removePath(path);
+        this.invalidate();
+        // Flatten format only: Node cannot mknod, devices are skipped (the runtime mounts its own /dev).
+        if (makeFifo(path, meta.mode)) setOwnerAndMode(path, meta);
         return undefined;
       default:
         throw unsupportedLayer(`entry ${JSON.stringify(name)} has the unsupported tar type ${String(header.type)}`);
@@ -136,7 +176,24 @@ export class LayerWriter {
     this.dirTimes.push({ path, meta });
   }
 
+  /** Whether a hardlink target exists in this layer (nothing followed); refuses unsafe names first. */
+  private inThisLayer(linkname: string, name: string): boolean {
+    checkLinkName(linkname, name);
+    const components = linkname.split('/').filter((c) => c !== '' && c !== '.');
+    for (let end = 1; end <= components.length; end++) {
+      if (fs.lstatSync(joinRoot(this.root, components.slice(0, end)), { throwIfNoEntry: false }) === undefined) return false;
+    }
+    return true;
+  }
+
   private makeHardlink(path: string, linkname: string, name: string): void {
+    if (this.overlay && !this.inThisLayer(linkname, name)) {
+      // The target is in a layer below: linked once the lower snapshots are in place.
+      removePath(path);
+      this.invalidate();
+      this.overlay.deferredLinks.push({ path, linkname, entryName: name });
+      return;
+    }
     const target = resolveLinkTarget(this.root, linkname, name, diskProbe);
     if (target === path) return;
     createReplacing(path, () => fs.linkSync(target, path), this.invalidate);

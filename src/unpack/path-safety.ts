@@ -82,9 +82,7 @@ export function resolveDir(root: string, components: readonly string[], entryNam
 
 /** Resolves a hardlink target: it must exist, be a regular file or symlink, and not be reached through a symlink. */
 export function resolveLinkTarget(root: string, linkname: string, entryName: string, probe: FsProbe): string {
-  if (linkname.startsWith('/')) throw unsafeEntry(entryName, `it is a hardlink to the absolute path "${linkname}"`);
-  const components = linkname.split('/').filter((c) => c !== '' && c !== '.');
-  if (components.includes('..')) throw unsafeEntry(entryName, `it is a hardlink to "${linkname}", outside the image root`);
+  const components = checkLinkName(linkname, entryName);
   const base = components.pop();
   if (base === undefined) throw unsafeEntry(entryName, 'it is a hardlink to the image root');
   const parent = resolveDir(root, components, entryName, probe, { followSymlinks: false, createMissing: false });
@@ -94,6 +92,14 @@ export function resolveLinkTarget(root: string, linkname: string, entryName: str
   if (kind === 'directory') throw unsafeEntry(entryName, `its hardlink target "${linkname}" is a directory`);
   if (kind === 'other') throw unsafeEntry(entryName, `its hardlink target "${linkname}" is not a regular file`);
   return target;
+}
+
+/** Refuses a hardlink name that is absolute or climbs with `..`; returns its components. */
+export function checkLinkName(linkname: string, entryName: string): string[] {
+  if (linkname.startsWith('/')) throw unsafeEntry(entryName, `it is a hardlink to the absolute path "${linkname}"`);
+  const components = linkname.split('/').filter((c) => c !== '' && c !== '.');
+  if (components.includes('..')) throw unsafeEntry(entryName, `it is a hardlink to "${linkname}", outside the image root`);
+  return components;
 }
 
 function relative(root: string, path: string): string {

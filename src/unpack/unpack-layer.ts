@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { MyDockerError, errnoCode, isMyDockerError } from '../errors.js';
-import { LayerWriter } from './apply-entry.js';
+import { LayerWriter, type LayerFormat } from './apply-entry.js';
+import type { DeferredLink } from './overlay-ops.js';
 import { decompress } from './decompress.js';
 import { corruptLayer, fsFailure, interrupted } from './errors.js';
 
@@ -13,6 +14,8 @@ export interface UnpackOptions {
   signal?: AbortSignal;
   /** Called with the running total of uncompressed bytes read. */
   onProgress?: (uncompressedBytes: number) => void;
+  /** 'flatten' (default): apply onto a root holding the layers below; 'overlay': unpack alone, in overlayfs's format. */
+  format?: LayerFormat;
 }
 
 /** What the uncompressed layer was: its diff ID and size. */
@@ -21,6 +24,14 @@ export interface UnpackResult {
   diffId: string;
   /** Uncompressed bytes. */
   size: number;
+  /** Overlay format: opaque directories (relative paths) and hardlinks to lower layers still to make. */
+  overlay?: {
+    opaque: string[];
+    deferredLinks: DeferredLink[];
+    contentBytes: number;
+    /** Set when the filesystem refused overlayfs's markers: the whiteouts, listed (usable by the copy snapshotter only). */
+    unmarkedWhiteouts?: string[];
+  };
 }
 
 /**
@@ -82,8 +93,15 @@ async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, ro
     extract.destroy(error instanceof Error ? error : new Error(String(error)));
   });
   try {
-    const [size] = await Promise.all([feeding, applyEntries(extract, root, options.signal)]);
-    return { diffId: `sha256:${hash.digest('hex')}`, size };
+    const writer = new LayerWriter(root, options.format);
+    const [size] = await Promise.all([feeding, applyEntries(extract, writer, root, options.signal)]);
+    const overlay = writer.overlay ? {
+      opaque: writer.overlay.opaque,
+      deferredLinks: writer.overlay.deferredLinks,
+      contentBytes: writer.contentBytes,
+      ...(writer.overlay.unmarkedWhiteouts && { unmarkedWhiteouts: writer.overlay.unmarkedWhiteouts }),
+    } : undefined;
+    return { diffId: `sha256:${hash.digest('hex')}`, size, ...(overlay && { overlay }) };
   } catch (error) {
     // The parser only echoes a source failure; report the original (e.g. the caller's digest error).
     throw feedError ?? error;
@@ -106,8 +124,7 @@ async function feed(input: AsyncIterable<Buffer>, extract: tar.Extract, hash: Re
   return size;
 }
 
-async function applyEntries(extract: tar.Extract, root: string, signal: AbortSignal | undefined): Promise<void> {
-  const writer = new LayerWriter(root);
+async function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string, signal: AbortSignal | undefined): Promise<void> {
   try {
     for await (const entry of extract) {
       const sink = writer.begin(entry.header);

@@ -25,12 +25,18 @@ test('an index without linux/amd64 → 125 naming the platforms it has', async (
   assert.match(result.stderr, /linux\/s390x/, show(result));
 });
 
-test('layers:latest follows every OCI layer rule (whiteouts, opaque dirs, links, modes, owners, PAX)', async () => {
-  const { script, expected } = layersCheckScript();
-  const result = await c.h.runCli(['run', c.ref(IMAGES.layers), 'sh', '-c', script]);
-  assert.equal(result.code, 0, show(result));
-  assert.deepEqual(result.stdout.split('\n').slice(0, -1), expected, show(result));
-});
+// The same expectations through both snapshotters: the overlay of per-layer snapshots, and the copy fallback.
+for (const mode of ['overlay', 'copy'] as const) {
+  test(`layers:latest follows every OCI layer rule (whiteouts, opaque dirs, links, modes, owners, PAX) with the ${mode} snapshotter`, async () => {
+    const { script, expected } = layersCheckScript();
+    const env = { MYDOCKER_SNAPSHOTTER: mode === 'copy' ? 'copy' : undefined };
+    const result = await c.h.runCli(['run', c.ref(IMAGES.layers), 'sh', '-c', script], { env });
+    assert.equal(result.code, 0, show(result));
+    assert.deepEqual(result.stdout.split('\n').slice(0, -1), expected, show(result));
+    const fallbackLines = result.stderr.split('\n').filter((l) => l.includes('overlayfs cannot be used'));
+    assert.equal(fallbackLines.length, mode === 'copy' ? 1 : 0, show(result));
+  });
+}
 
 test('zstd layer content is there', async () => {
   assertRun(await c.h.runCli(['run', c.ref(IMAGES.layers, 'latest', 'auth'), 'cat', '/data/zstd-marker.txt']), { code: 0, stdout: 'zstd' });

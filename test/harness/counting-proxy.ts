@@ -10,6 +10,8 @@ export interface CountingProxy {
   /** "127.0.0.1:PORT" */
   address: string;
   connections(): number;
+  /** Most client connections open at the same time so far (parallel downloads show as > 1). */
+  peakConnections(): number;
   bytesIn(): number;
   bytesOut(): number;
   stop(): Promise<void>;
@@ -25,8 +27,15 @@ export async function startCountingProxy(targetPort: number, targetHost = '127.0
     socket.on('close', () => sockets.delete(socket));
   };
 
+  let open = 0;
+  let peak = 0;
   const server = net.createServer((client) => {
     connections += 1;
+    open += 1;
+    peak = Math.max(peak, open);
+    client.on('close', () => {
+      open -= 1;
+    });
     const upstream = net.connect(targetPort, targetHost);
     track(client);
     track(upstream);
@@ -54,6 +63,7 @@ export async function startCountingProxy(targetPort: number, targetHost = '127.0
     port,
     address: `127.0.0.1:${port}`,
     connections: () => connections,
+    peakConnections: () => peak,
     bytesIn: () => bytesIn,
     bytesOut: () => bytesOut,
     stop: () => new Promise<void>((resolve) => {

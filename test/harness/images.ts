@@ -19,7 +19,7 @@ export { LAYERS_EXPECTATIONS, layersCheckScript, LONG_NAME } from './layers-imag
 export { APP_USER, APPLETS, PATH_ENV, ROOT_DIRS } from './busybox-root.js';
 
 /** Bump when any image content changes: it names the on-disk cache. */
-export const IMAGES_VERSION = 'v3';
+export const IMAGES_VERSION = 'v4';
 
 export const AMD64: Platform = { os: 'linux', architecture: 'amd64' };
 export const ARM64: Platform = { os: 'linux', architecture: 'arm64', variant: 'v8' };
@@ -45,9 +45,13 @@ export const IMAGES = {
   configUid: 'config-uid',
   /** :latest — config diff_id of the second layer is wrong. */
   badDigest: 'bad-digest',
+  /** :latest — 120 layers: the busybox root, then 119 layers each adding /layers/NNN (content "NNN"). */
+  manyLayers: 'many-layers',
 } as const;
 
 export const SECOND_BUSYBOX_TAG = '1.36';
+/** Layers of many-layers:latest (overlay option strings must stay under a page for it). */
+export const MANY_LAYERS = 120;
 export const SCHEMA2_BUSYBOX_TAG = 'schema2';
 export const CONFIG_ENV_CMD = ['sh', '-c', 'echo "FOO=$FOO"; pwd; id'];
 export const WORK_DIR = '/work';
@@ -103,6 +107,13 @@ async function buildPlans(): Promise<PushPlan[]> {
   for (const hostile of HOSTILE_IMAGES) {
     plans.push(singlePlan(hostile.repository, ['latest'], image('oci', AMD64, [base, await layer(hostile.entries)], shCmd)));
   }
+
+  const many = [base];
+  for (let i = 1; i < MANY_LAYERS; i++) {
+    const name = String(i).padStart(3, '0');
+    many.push(await layer([{ type: 'dir', path: 'layers' }, { type: 'file', path: `layers/${name}`, content: name }]));
+  }
+  plans.push(singlePlan(IMAGES.manyLayers, ['latest'], image('oci', AMD64, many, shCmd)));
 
   const extra = await layer([{ type: 'file', path: 'extra.txt', content: 'extra' }]);
   plans.push(singlePlan(IMAGES.badDigest, ['latest'], image('oci', AMD64, [base, extra], shCmd, [base.diffId, sha256(Buffer.from('not the layer'))])));

@@ -20,6 +20,7 @@ export { pushPlans } from './seed-storage.js';
 export { startBasicRegistry } from './basic-registry.js';
 export { startCdnFront, type CdnFront } from './cdn-front.js';
 export { HARNESS_USER, HARNESS_PASSWORD, READER_USER, READER_PASSWORD, PRIVATE_PREFIX, IDENTITY_TOKENS, OAUTH_USER, OAUTH_PASSWORD } from './token-service.js';
+export { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 
 export const TOKEN_SERVICE_NAME = 'mydocker-harness-registry';
 export const TOKEN_ISSUER = 'mydocker-harness-token-issuer';

@@ -37,6 +37,9 @@ export function pullPrinter(ref: Reference | undefined, options: PrinterOptions)
         line(`Digest: ${event.digest}`);
         line(event.downloaded ? `Status: Downloaded newer image for ${name}` : `Status: Image is up to date for ${name}`);
         break;
+      case 'snapshotter-fallback':
+        line(`mydocker: overlayfs cannot be used (${event.reason}); the container runs on a copy of the image`);
+        break;
       case 'registry-request':
         if (options.trace) line(`trace: ${event.method} ${event.url} → ${event.status} (${event.ms} ms)`);
         break;

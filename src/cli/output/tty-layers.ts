@@ -20,6 +20,8 @@ export function layerLine(id: string, status: LayerStatus, size: number, current
       const bar = '='.repeat(Math.max(filled - 1, 0)) + (filled > 0 ? '>' : '') + ' '.repeat(BAR_WIDTH - Math.max(filled, 0));
       return `${id}: Downloading [${bar}] ${formatBytes(done)}/${formatBytes(size)}`;
     }
+    case 'verifying':
+      return `${id}: Verifying Checksum`;
     case 'extracting':
       return `${id}: Extracting`;
     case 'complete':
@@ -41,9 +43,17 @@ export class TtyLayerBlock {
   constructor(private readonly write: (text: string) => void) {}
 
   set(id: string, line: string): void {
-    if (!this.lines.has(id)) this.order.push(id);
+    if (this.lines.get(id) === line) return;
+    const index = this.order.indexOf(id);
     this.lines.set(id, line);
-    this.redraw();
+    if (index < 0 || this.drawn !== this.order.length) {
+      if (index < 0) this.order.push(id);
+      this.redraw();
+      return;
+    }
+    // Only this layer's line changed (layers progress in parallel): rewrite it and come back down.
+    const up = this.drawn - index;
+    this.write(`\x1b[${up}A\x1b[2K${line}\n${up > 1 ? `\x1b[${up - 1}B` : ''}`);
   }
 
   /** Prints a line that stays (e.g. "Digest: …"); the layer block is closed first. */
