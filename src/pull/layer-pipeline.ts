@@ -49,6 +49,7 @@ export async function ensureSnapshots(layers: readonly LayerJob[], options: Ensu
     }
   }
   snapshots.removeStaleTemps();
+  LayerLock.removeStale(options.root);
   // One failure stops the others, whose temp directories are then removed.
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(options.signal?.reason);

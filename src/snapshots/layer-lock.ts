@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, MyDockerError } from '../errors.js';
@@ -43,6 +43,20 @@ export class LayerLock {
       if (isDone()) return undefined;
       if (isStale(path)) takeOver(path);
       else await sleep(POLL_MS, undefined, signal ? { signal } : {}).catch(() => undefined);
+    }
+  }
+
+  /** Removes the locks of processes that died holding them (a SIGKILLed pull), so none piles up. */
+  static removeStale(root: string): void {
+    let names: string[];
+    try {
+      names = readdirSync(join(root, 'locks'));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(root, 'locks', name);
+      if (name.endsWith('.lock') && isStale(path)) takeOver(path);
     }
   }
 
