@@ -98,6 +98,8 @@ export interface ConfineInputs {
   etcMounts: Mount[];
   /** cgroup.procs files to join; empty when the host has no usable cgroups. */
   cgroupProcs: string[];
+  /** /sys/fs/cgroup for the container (only with its own cgroup namespace). */
+  cgroupMounts?: Mount[];
 }
 
 /**
@@ -114,6 +116,7 @@ export function confineSpec(spec: RuntimeSpec, c: RunConfig, inputs: ConfineInpu
     const have = new Set(mounts.map((m) => m.destination));
     mounts.push(...hostDevices().filter((d) => !have.has(d.destination)));
   }
+  if (inputs.cgroupProcs.length > 0) mounts.push(...(inputs.cgroupMounts ?? []).map((m) => (privileged ? { ...m, options: m.options.filter((o) => o !== 'ro') } : m)));
   mounts.push(...inputs.etcMounts.filter((m) => !userTargets.has(m.destination)), ...(c.mounts ?? []));
   const namespaces = [...spec.linux.namespaces];
   if (inputs.cgroupProcs.length > 0) namespaces.push({ type: 'cgroup' });

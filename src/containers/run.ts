@@ -10,7 +10,7 @@ import { buildSpec, resolveUser, type Mount } from '../runtime/index.js';
 import { RootfsStore } from '../snapshots/index.js';
 import { createContainerDirs, newContainerId, removeContainerDirs, removeOrphanedContainers, type ContainerDirs } from './container-dirs.js';
 import { isImageDirectory, readImageFile } from './safe-read.js';
-import { cgroupProcsFiles, createContainerCgroup, detectHierarchy, oomKilled, removeContainerCgroup, removeOrphanedCgroups, type ContainerCgroup } from '../cgroups/index.js';
+import { cgroupMounts, cgroupProcsFiles, createContainerCgroup, detectHierarchy, oomKilled, removeContainerCgroup, removeOrphanedCgroups, type ContainerCgroup } from '../cgroups/index.js';
 import { writeEtcFiles } from '../runtime/etc-files.js';
 import { amendImageConfig, confineSpec, type RunConfig } from './run-config.js';
 import { MyDockerError } from '../errors.js';
@@ -18,7 +18,8 @@ import { MyDockerError } from '../errors.js';
 export type RunEvent =
   | { type: 'image-not-found-locally'; reference: Reference }
   | { type: 'container-created'; id: string }
-  | { type: 'out-of-memory'; id: string }
+  /** The OOM killer killed a process of the container; `mainProcess`: its init (exit 137). */
+  | { type: 'out-of-memory'; id: string; mainProcess: boolean }
   | { type: 'warning'; message: string }
   | PullEvent;
 
@@ -114,10 +115,10 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
     const base = buildSpec(imageConfig, { command, hostname, user, rootPath: dirs.rootfs, rootMount: overlayRoot(lower, dirs) });
     const etcMounts = writeEtcFiles(dirs.dir, { hostname, ...(config.name !== undefined && { name: config.name }), extraHosts: config.extraHosts ?? [], dns: config.dns ?? [], network: config.network ?? 'host' });
     cgroup = createCgroup(hierarchy, id, config, options);
-    const spec = confineSpec(base, config, { etcMounts, cgroupProcs: cgroup ? cgroupProcsFiles(cgroup) : [] });
+    const spec = confineSpec(base, config, { etcMounts, cgroupProcs: cgroup ? cgroupProcsFiles(cgroup) : [], ...(hierarchy && { cgroupMounts: cgroupMounts(hierarchy) }) });
     const outcome = await launch(spec, { stdin: options.interactive ? 'inherit' : 'ignore', ...(options.signal && { signal: options.signal }) });
-    const oom = cgroup !== undefined && outcome.kind === 'signaled' && outcome.signal === 9 && oomKilled(cgroup);
-    if (oom) options.onEvent?.({ type: 'out-of-memory', id });
+    const oom = cgroup !== undefined && oomKilled(cgroup);
+    if (oom) options.onEvent?.({ type: 'out-of-memory', id, mainProcess: outcome.kind === 'signaled' && outcome.signal === 9 });
     return { id, outcome, ...(oom && { oomKilled: true }) };
   } finally {
     if (cgroup) await removeContainerCgroup(cgroup);

@@ -55,6 +55,20 @@ test('--cpus 0.2: a busy loop gets about a fifth of a CPU', async () => {
   assert.ok(ticks > 5 && ticks < 50, `expected ~20 ticks of CPU: ${show(result)}`);
 });
 
+test('the container sees its limits, read-only, in its own /sys/fs/cgroup', async () => {
+  const v2 = detectHierarchy()?.version === 2;
+  const files = v2 ? ['memory.max', 'pids.max', 'cpu.max'] : ['memory/memory.limit_in_bytes', 'pids/pids.max', 'cpu/cpu.cfs_quota_us'];
+  const script = `cd /sys/fs/cgroup && cat ${files.join(' ')}; (echo 1000 > ${files[1]}) 2>/dev/null || echo read-only`;
+  const result = await c.run(['run', '-m', '64m', '--pids-limit', '33', '--cpus', '0.5', c.busybox, 'sh', '-c', script]);
+  assertRun(result, { code: 0, stdout: v2 ? '67108864\n33\n50000 100000\nread-only\n' : '67108864\n33\n50000\nread-only\n', stderr: '' });
+});
+
+test('a child killed by the OOM killer while PID 1 survives: its exit status, and mydocker says so', async () => {
+  const result = await c.run(['run', '-m', '16m', '--memory-swap', '16m', c.busybox, 'sh', '-c', '(tail /dev/zero) 2>/dev/null; echo status $?']);
+  assertRun(result, { code: 0, stdout: 'status 137\n' });
+  assert.match(result.stderr, /^mydocker: a process of container [0-9a-f]{12} ran out of memory \(limit 16MiB, --memory\)/m, show(result));
+});
+
 test("each container's cgroup is removed when it ends", async () => {
   const before = new Set(containerCgroupDirs());
   assertRun(await c.run(['run', '--memory', '64m', '--pids-limit', '50', '--cpus', '1', c.busybox, 'true']), { code: 0, stdout: '', stderr: '' });

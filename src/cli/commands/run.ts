@@ -40,7 +40,8 @@ export async function runCommand(image: string, command: string[], flags: RunFla
       if (event.type === 'warning') context.writeErr(`WARNING: ${event.message}`);
       if (event.type === 'out-of-memory') {
         const limit = config.resources?.memory;
-        context.writeErr(`mydocker: container ${event.id.slice(0, 12)} ran out of memory${limit ? ` (limit ${formatBytes(limit)}, --memory)` : ''} and was killed by the kernel's OOM killer`);
+        const what = event.mainProcess ? `container ${event.id.slice(0, 12)}` : `a process of container ${event.id.slice(0, 12)}`;
+        context.writeErr(`mydocker: ${what} ran out of memory${limit ? ` (limit ${formatBytes(limit)}, --memory)` : ''} and was killed by the kernel's OOM killer`);
       }
       printer(event);
     },
