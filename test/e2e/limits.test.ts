@@ -1,6 +1,7 @@
 /** --memory, --memory-swap, --cpus, --pids-limit on the host's cgroups (v1 or v2), checked by their effects. */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { detectHierarchy } from '../../src/cgroups/index.js';
@@ -75,4 +76,23 @@ test("each container's cgroup is removed when it ends", async () => {
   assertRun(await c.run(['run', '-m', '32m', '--memory-swap', '32m', c.busybox, 'tail', '/dev/zero']), { code: 137 });
   const left = containerCgroupDirs().filter((d) => !before.has(d));
   assert.deepEqual(left, []);
+});
+
+test('cgroups left by a killed mydocker are removed by the next run once stale; young ones are kept', async () => {
+  const h = detectHierarchy();
+  assert.ok(h);
+  const base = h.version === 2 ? h.base : (h.bases.pids ?? h.bases.memory ?? '');
+  const stale = join(base, randomBytes(32).toString('hex'));
+  const young = join(base, randomBytes(32).toString('hex'));
+  mkdirSync(stale, { recursive: true });
+  mkdirSync(young);
+  try {
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(stale, old, old);
+    assertRun(await c.run(['run', c.busybox, 'true']), { code: 0 });
+    assert.equal(existsSync(stale), false, 'a stale, empty container cgroup was kept');
+    assert.equal(existsSync(young), true, 'a young cgroup (maybe a run about to join it) was removed');
+  } finally {
+    for (const dir of [stale, young]) if (existsSync(dir)) rmdirSync(dir);
+  }
 });
