@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { cgroupProcsFiles, createContainerCgroup } from './container-cgroup.js';
 import { detectHierarchy } from './hierarchy.js';
 import { checkResources, parseBytes, parseCpus, parsePidsLimit } from './resources.js';
 
@@ -43,4 +47,53 @@ test("Docker's combination rules", () => {
   assert.throws(() => checkResources({ memorySwap: 1 << 30 }), /always set the Memory limit/);
   assert.throws(() => checkResources({ memory: 64 << 20, memorySwap: 32 << 20 }), /larger than memory limit/);
   assert.doesNotThrow(() => checkResources({ memory: 64 << 20, memorySwap: -1 }));
+});
+
+const ID = 'c'.repeat(64);
+
+test('v2: controllers enabled down the tree, limits written in the unified files', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mydocker-cg2-'));
+  try {
+    writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory pids\n');
+    mkdirSync(join(root, 'mydocker'));
+    writeFileSync(join(root, 'mydocker', 'cgroup.controllers'), 'cpu memory pids\n');
+    // A fake "container" dir gets memory.swap.max only if the kernel has swap accounting: pretend it has.
+    const cg = createContainerCgroup({ version: 2, base: join(root, 'mydocker') }, ID, { memory: 64 << 20, nanoCpus: 5e8, pidsLimit: 20 });
+    const dir = join(root, 'mydocker', ID);
+    const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
+    assert.equal(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8'), '+memory +cpu +pids');
+    assert.equal(read('memory.max'), String(64 << 20));
+    assert.equal(read('cpu.max'), '50000 100000');
+    assert.equal(read('pids.max'), '20');
+    assert.deepEqual(cgroupProcsFiles(cg), [join(dir, 'cgroup.procs')]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('v1: one cgroup per controller; no memsw file → a warning, not an error', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mydocker-cg1-'));
+  try {
+    const bases = { memory: join(root, 'memory', 'mydocker'), cpu: join(root, 'cpu', 'mydocker'), pids: join(root, 'pids', 'mydocker') };
+    const warnings: string[] = [];
+    createContainerCgroup({ version: 1, bases }, ID, { memory: 32 << 20, memorySwap: 64 << 20, nanoCpus: 1.5e9, pidsLimit: -1 }, (w) => warnings.push(w));
+    assert.equal(readFileSync(join(bases.memory, ID, 'memory.limit_in_bytes'), 'utf8'), String(32 << 20));
+    assert.equal(readFileSync(join(bases.cpu, ID, 'cpu.cfs_quota_us'), 'utf8'), '150000');
+    assert.equal(readFileSync(join(bases.cpu, ID, 'cpu.cfs_period_us'), 'utf8'), '100000');
+    assert.equal(readFileSync(join(bases.pids, ID, 'pids.max'), 'utf8'), 'max');
+    assert.deepEqual(warnings, ['no-swap-limit']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('v1: a limit whose controller is missing is an error, and nothing is left behind', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mydocker-cg1-'));
+  try {
+    const bases = { memory: join(root, 'memory', 'mydocker') };
+    assert.throws(() => createContainerCgroup({ version: 1, bases }, ID, { pidsLimit: 5 }), /no usable pids cgroup controller/);
+    assert.deepEqual(readdirSync(bases.memory), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
