@@ -16,7 +16,7 @@ export type PullPolicy = 'always' | 'missing' | 'never';
 export type NetworkMode = 'host' | 'none';
 
 export interface RunConfig {
-  /** -e/--env-file, already resolved: KEY=VAL, applied over the image's Env in order. */
+  /** -e/--env-file, already resolved: KEY=VAL set, a bare KEY unsets (the host had no value), in order over the image's Env. */
   env?: string[];
   /** -w: absolute path. */
   workdir?: string;
@@ -52,6 +52,20 @@ export function checkWorkdir(dir: string): string {
   return posix.normalize(dir);
 }
 
+/** moby's ReplaceOrAppendEnvValues: KEY=VAL replaces or appends; a bare KEY removes the variable. */
+export function mergeEnv(image: readonly string[], overrides: readonly string[]): string[] {
+  let env = [...image];
+  for (const entry of overrides) {
+    const eq = entry.indexOf('=');
+    const key = eq < 0 ? entry : entry.slice(0, eq);
+    const at = env.findIndex((e) => e === key || e.startsWith(`${key}=`));
+    if (eq < 0) env = env.filter((e) => !(e === key || e.startsWith(`${key}=`)));
+    else if (at >= 0) env[at] = entry;
+    else env.push(entry);
+  }
+  return env;
+}
+
 /** The image config as the flags amend it (docker's merge of user and image config). */
 export function amendImageConfig(image: ImageConfig, c: RunConfig, command: readonly string[]): ImageConfig {
   const config = { ...image.config };
@@ -62,7 +76,7 @@ export function amendImageConfig(image: ImageConfig, c: RunConfig, command: read
   }
   if (c.workdir !== undefined) config.WorkingDir = c.workdir;
   if (c.user !== undefined) config.User = c.user;
-  if (c.env && c.env.length > 0) config.Env = [...(config.Env ?? []), ...c.env];
+  if (c.env && c.env.length > 0) config.Env = mergeEnv(config.Env ?? [], c.env);
   return { ...image, config };
 }
 

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { IMAGES } from '../harness/index.js';
 import { assertRun, show, useHarness } from './context.js';
 
 const c = useHarness();
@@ -17,6 +18,14 @@ test('-e KEY=VAL, -e KEY (host value), -e MISSING (left out), --env-file; later 
     env: { HOSTVAR: 'from host', NOT_ON_HOST: undefined },
   });
   assertRun(result, { code: 0, stdout: '1|two words|from host|file value|unset\n', stderr: '' });
+});
+
+test("-e KEY without a host value unsets the image's variable; -e KEY=VAL replaces it", async () => {
+  const image = c.ref(IMAGES.configEnv);
+  const unset = await c.h.runCli(['run', '-e', 'FOO', image, 'sh', '-c', 'echo "${FOO-unset}"'], { root: c.warmRoot, env: { FOO: undefined } });
+  assertRun(unset, { code: 0, stdout: 'unset\n' });
+  const replaced = await c.run(['run', '-e', 'FOO=new', image, 'sh', '-c', 'echo "$FOO"; env | grep -c ^FOO=']);
+  assertRun(replaced, { code: 0, stdout: 'new\n1\n' });
 });
 
 test('-w: working directory, created when missing; relative is refused', async () => {

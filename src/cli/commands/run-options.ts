@@ -70,14 +70,14 @@ function usage(message: string, code = 'ERR_BAD_FLAG_VALUE'): MyDockerError {
   return new MyDockerError('usage', code, message, { hint: "See 'mydocker run --help'." });
 }
 
-/** -e KEY=VAL as is; -e KEY takes the host's value, or is left out when the host has none. */
+/** -e KEY=VAL as is; -e KEY takes the host's value, or unsets KEY when the host has none (as Docker). */
 function envEntry(entry: string, flag: string, hostEnv: NodeJS.ProcessEnv): string[] {
   const eq = entry.indexOf('=');
   const key = eq < 0 ? entry : entry.slice(0, eq);
   if (key === '') throw usage(`invalid argument "${entry}" for "${flag}" flag: invalid environment variable: ${entry}`);
   if (eq >= 0) return [entry];
   const value = hostEnv[key];
-  return value === undefined ? [] : [`${key}=${value}`];
+  return [value === undefined ? key : `${key}=${value}`];
 }
 
 /** Docker's env-file format: KEY=VAL or KEY per line, '#' comments, no whitespace in KEY. */
