@@ -5,11 +5,13 @@
 
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "exec.h"
 #include "mounts.h"
 #include "protocol.h"
@@ -39,10 +41,14 @@ static int close_fds(int keep, struct lerr *e) {
 
 static int run(const struct child_args *a, struct lerr *e) {
   const struct spec *sp = a->sp;
+  /* First, while the host's /sys/fs/cgroup is still visible; the cgroup ns is unshared here. */
+  if (cgroup_enter(sp, (sp->namespaces & CLONE_NEWCGROUP) != 0, e) < 0) return -1;
+  if (sp->loopback && loopback_up(e) < 0) return -1;
   if (mounts_setup(sp, e) < 0 || pivot_into(sp->root, e) < 0) return -1;
   if (sp->hostname && sethostname(sp->hostname, strlen(sp->hostname)) < 0)
     return FAIL(e, STAGE_HOSTNAME, "sethostname %s", sp->hostname);
-  if (set_user(sp, e) < 0 || die_with_parent(a->lifeline_fd, e) < 0) return -1;
+  if (caps_before_user(sp, e) < 0) return -1;
+  if (set_user(sp, e) < 0 || caps_after_user(sp, e) < 0 || die_with_parent(a->lifeline_fd, e) < 0) return -1;
   if (chdir(sp->cwd) < 0) return FAIL(e, STAGE_CWD, "chdir %s", sp->cwd);
   if (close_fds(a->err_fd, e) < 0) return -1;
   sigset_t none;

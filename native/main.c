@@ -85,7 +85,8 @@ int main(void) {
   struct child_args args = {.sp = &sp, .err_fd = errp[1], .lifeline_fd = life[0]};
   /* Blocked across clone() so that a signal cannot arrive before child_pid is known. */
   signals(SIG_BLOCK);
-  pid_t pid = clone(child_main, (char *)stack + STACK_SIZE, (int)sp.namespaces | SIGCHLD, &args);
+  /* The cgroup namespace is unshared by the child once it is in its cgroup (cgroup.c). */
+  pid_t pid = clone(child_main, (char *)stack + STACK_SIZE, (int)(sp.namespaces & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD, &args);
   if (pid < 0) { FAIL(&e, STAGE_CLONE, "clone"); fail_report(&e); }
   child_pid = pid;
   close(errp[1]);

@@ -19,6 +19,11 @@
 #define REC_SYMLINK 11
 #define REC_MASK 12
 #define REC_READONLY 13
+/* 20-39: confinement and limits (caps.c, cgroup.c, netns.c) */
+#define REC_CAPS 20          /* decimal u64 mask: bounding = permitted = effective; inheritable, ambient cleared */
+#define REC_NO_NEW_PRIVS 21  /* empty */
+#define REC_CGROUP 22        /* host path of a cgroup.procs file the init joins before its cgroup ns */
+#define REC_LOOPBACK 23      /* empty: bring lo up in the new network namespace */
 #define REC_END 255
 
 #define REC_MAX_LEN (1u << 20)   /* one record's payload */
@@ -34,5 +39,8 @@
 #define STAGE_USER "user"
 #define STAGE_CWD "cwd"
 #define STAGE_EXEC "exec"
+#define STAGE_CGROUP "cgroup"
+#define STAGE_CAPS "caps"
+#define STAGE_NETWORK "network"
 
 #endif

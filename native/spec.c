@@ -23,7 +23,7 @@ static uint32_t le32(const unsigned char *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int known_type(uint32_t t) { return (t >= REC_ARG && t <= REC_READONLY) || t == REC_END; }
+static int known_type(uint32_t t) { return (t >= REC_ARG && t <= REC_READONLY) || (t >= REC_CAPS && t <= REC_LOOPBACK) || t == REC_END; }
 
 static int read_full(int fd, unsigned char *p, size_t len) {
   size_t got = 0;
@@ -200,6 +200,30 @@ static int decode_one(struct spec *sp, uint32_t type, char *s, size_t n, struct 
   case REC_READONLY:
     if (!is_abs(s)) break;
     return strv_push(type == REC_MASK ? &sp->masks : &sp->readonly, s) ? (free(s), FAIL(e, STAGE_SPEC, "allocate")) : 0;
+  case REC_CAPS: {
+    unsigned long long m = 0;
+    const char *c = s;
+    if (*c == '\0' || n > 20) break;
+    for (; *c >= '0' && *c <= '9'; c++) {
+      if (m > (~0ULL - (unsigned)(*c - '0')) / 10) break;
+      m = m * 10 + (unsigned)(*c - '0');
+    }
+    if (*c != '\0') break;
+    free(s);
+    if (sp->have_caps) return lerr_set(e, STAGE_SPEC, 0, "duplicate CAPS record");
+    sp->have_caps = 1;
+    sp->caps = m;
+    return 0;
+  }
+  case REC_NO_NEW_PRIVS:
+  case REC_LOOPBACK:
+    if (n != 0) break;
+    free(s);
+    *(type == REC_NO_NEW_PRIVS ? &sp->no_new_privs : &sp->loopback) = 1;
+    return 0;
+  case REC_CGROUP:
+    if (!is_abs(s)) break;
+    return strv_push(&sp->cgroup_procs, s) ? (free(s), FAIL(e, STAGE_SPEC, "allocate")) : 0;
   default:
     free(s);
     return lerr_set(e, STAGE_SPEC, 0, "unknown spec record type %u", type);
@@ -237,6 +261,10 @@ int spec_decode(const unsigned char *buf, size_t len, struct spec *sp, struct le
     lerr_set(e, STAGE_SPEC, 0, "HOSTNAME needs a UTS namespace");
     goto fail;
   }
+  if (sp->loopback && !(sp->namespaces & CLONE_NEWNET)) {
+    lerr_set(e, STAGE_SPEC, 0, "LOOPBACK needs a network namespace");
+    goto fail;
+  }
   /* Mounting without a mount namespace would change the host's mount table. */
   if (!(sp->namespaces & CLONE_NEWNS)) { lerr_set(e, STAGE_SPEC, 0, "a mount namespace is required"); goto fail; }
   return 0;
@@ -256,6 +284,7 @@ void spec_free(struct spec *sp) {
   strv_free(&sp->masks, 1);
   strv_free(&sp->readonly, 1);
   strv_free(&sp->symlinks, 2);
+  strv_free(&sp->cgroup_procs, 1);
   for (size_t i = 0; i < sp->nmounts; i++) free(sp->mounts[i].type);
   free(sp->mounts);
   free(sp->groups);

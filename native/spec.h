@@ -27,6 +27,10 @@ struct spec {
   size_t nmounts;
   unsigned long namespaces; /* CLONE_NEW* bits */
   int have_uid, have_gid, have_ns;
+  /* confinement (records 20-23) */
+  unsigned long long caps; /* CAP_* bits kept */
+  int have_caps, no_new_privs, loopback;
+  struct strv cgroup_procs;
 };
 
 /* Read records from fd up to and including END into a malloc'd buffer. */

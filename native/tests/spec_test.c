@@ -128,6 +128,26 @@ int main(void) {
   ok(EXTRA(REC_MASK, "relative") < 0, "relative masked path");
   ok(EXTRA(REC_HOSTNAME, "h") < 0, "hostname without a UTS namespace");
   ok(EXTRA(REC_NAMESPACES, "1") < 0, "duplicate NAMESPACES");
+  /* Confinement records (20-23). */
+  ok(EXTRA(REC_CAPS, "2818844155") == 0, "CAPS: Docker's default mask");
+  ok(EXTRA(REC_CAPS, "18446744073709551615") == 0, "CAPS: every bit");
+  ok(EXTRA(REC_CAPS, "18446744073709551616") < 0, "CAPS: overflow");
+  ok(EXTRA(REC_CAPS, "") < 0, "CAPS: empty");
+  ok(EXTRA(REC_CAPS, "12x") < 0, "CAPS: junk");
+  ok(EXTRA(REC_NO_NEW_PRIVS, "") == 0, "NO_NEW_PRIVS");
+  ok(EXTRA(REC_NO_NEW_PRIVS, "1") < 0, "NO_NEW_PRIVS with a payload");
+  ok(EXTRA(REC_CGROUP, "/sys/fs/cgroup/pids/x/cgroup.procs") == 0, "CGROUP");
+  ok(EXTRA(REC_CGROUP, "cgroup.procs") < 0, "CGROUP relative");
+  ok(EXTRA(REC_LOOPBACK, "") < 0, "LOOPBACK without a network namespace");
+  ok(EXTRA(24, "") < 0, "record 24 unknown");
+  base(&b, REC_NAMESPACES);
+  srec(&b, REC_NAMESPACES, "1073872896"); /* CLONE_NEWNET | CLONE_NEWNS */
+  srec(&b, REC_LOOPBACK, "");
+  ok(with_end(&b, &e) == 0, "LOOPBACK with a network namespace");
+  base(&b, 0);
+  srec(&b, REC_CAPS, "1");
+  srec(&b, REC_CAPS, "1");
+  ok(with_end(&b, &e) < 0, "duplicate CAPS");
 
   base(&b, REC_NAMESPACES);
   srec(&b, REC_NAMESPACES, "268566528"); /* CLONE_NEWUSER | CLONE_NEWNS */

@@ -33,7 +33,7 @@ function buildProgram(context: CommandContext, result: CommandResult): Command {
 function usageError(error: CommanderError, argv: string[]): MyDockerError {
   const sub = argv.find((a) => !a.startsWith('-'));
   const seeHelp = `See 'mydocker ${sub ? `${sub} ` : ''}--help'.`;
-  const message = error.message.replace(/^error: /, '').replace(/^unknown option/, 'unknown flag').replace(/'/g, '');
+  const message = error.message.replace(/^error: /, '').replace(/^unknown option/, 'unknown flag:').replace(/^option (\S+, )?(\S+) .*argument missing$/, 'flag needs an argument: $2').replace(/'/g, '');
   return new MyDockerError('usage', 'ERR_USAGE', message, { hint: seeHelp });
 }
 

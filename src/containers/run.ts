@@ -5,19 +5,26 @@ import { findLocalImage, type LocalImage } from '../images/index.js';
 import { launch, LaunchError, type LaunchOutcome } from '../launcher/index.js';
 import { chainId as computeChainId, type Platform } from '../oci/index.js';
 import type { PullEvent } from '../pull/index.js';
-import { parseReference, type Reference } from '../reference/index.js';
+import { familiarName, parseReference, type Reference } from '../reference/index.js';
 import { buildSpec, resolveUser } from '../runtime/index.js';
 import { findInLayers, SnapshotStore, type LayerDir } from '../snapshots/index.js';
 import { isMyDockerError } from '../errors.js';
 import { createContainerDirs, newContainerId, removeContainerDirs, removeOrphanedContainers } from './container-dirs.js';
 import { chooseSnapshotter, copyRoot, overlayRoot } from './container-root.js';
 import { isImageDirectory, readImageFile } from './safe-read.js';
+import { cgroupMounts, cgroupProcsFiles, createContainerCgroup, detectHierarchy, oomKilled, removeContainerCgroup, removeOrphanedCgroups, type ContainerCgroup } from '../cgroups/index.js';
+import { writeEtcFiles } from '../runtime/etc-files.js';
+import { amendImageConfig, confineSpec, type RunConfig } from './run-config.js';
+import { MyDockerError } from '../errors.js';
 
 export type RunEvent =
   | { type: 'image-not-found-locally'; reference: Reference }
   | { type: 'container-created'; id: string }
   /** overlayfs cannot be used: the container's root is a copy of the image (say so once, on stderr). */
   | { type: 'snapshotter-fallback'; reason: string }
+  /** The OOM killer killed a process of the container; `mainProcess`: its init (exit 137). */
+  | { type: 'out-of-memory'; id: string; mainProcess: boolean }
+  | { type: 'warning'; message: string }
   | PullEvent;
 
 export interface RunOptions {
@@ -29,11 +36,15 @@ export interface RunOptions {
   platform?: Platform;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** docker run's container flags (env, mounts, limits, capabilities, …). */
+  config?: RunConfig;
 }
 
 export interface RunResult {
   id: string;
   outcome: LaunchOutcome;
+  /** The kernel's OOM killer killed a process of the container (its memory limit was hit). */
+  oomKilled?: boolean;
 }
 
 /** Chain IDs of every layer of an image, bottom first. */
@@ -45,7 +56,8 @@ function layerChainIds(image: LocalImage): string[] {
 /** The local image with all its snapshots, unpacked from local blobs or pulled first when missing (docker run's --pull missing). */
 async function ensureImage(ref: Reference, options: RunOptions): Promise<{ image: LocalImage; layers: LayerDir[] }> {
   const snapshots = new SnapshotStore(options.settings.root);
-  const local = findLocalImage(ref, options.settings, options.platform);
+  const policy = options.config?.pull ?? 'missing';
+  const local = policy === 'always' ? undefined : findLocalImage(ref, options.settings, options.platform);
   const common = { settings: options.settings, ...(options.signal && { signal: options.signal }), ...(options.onEvent && { onEvent: options.onEvent }) };
   if (local) {
     const layers = snapshots.layerDirs(layerChainIds(local));
@@ -60,12 +72,39 @@ async function ensureImage(ref: Reference, options: RunOptions): Promise<{ image
       if (!(isMyDockerError(error) && error.code === 'ERR_LAYER_BLOB_MISSING')) throw error;
     }
   }
-  options.onEvent?.({ type: 'image-not-found-locally', reference: ref });
+  if (policy === 'never') {
+    throw new MyDockerError('not-found', 'ERR_NO_SUCH_IMAGE', `No such image: ${familiarName(ref)}`, {
+      hint: 'Pull it first (mydocker pull), or run with --pull missing.',
+    });
+  }
+  if (policy !== 'always') options.onEvent?.({ type: 'image-not-found-locally', reference: ref });
   const { pull } = await import('../pull/index.js');
   const result = await pull(ref, { ...common, ...(options.platform && { platform: options.platform }) });
   const layers = snapshots.layerDirs(layerChainIds(result.image));
   if (!layers) throw new Error('the pulled image has no snapshots');
   return { image: result.image, layers };
+}
+
+/**
+ * The container's cgroup with its limits. Without limits asked for, a host whose cgroups mydocker
+ * cannot use only costs the cgroup namespace; with limits, that is an error.
+ */
+function createCgroup(hierarchy: ReturnType<typeof detectHierarchy>, id: string, config: RunConfig, options: RunOptions): ContainerCgroup | undefined {
+  const resources = config.resources ?? {};
+  const limited = Object.values(resources).some((v) => v !== undefined);
+  if (!hierarchy) {
+    if (!limited) return undefined;
+    throw new MyDockerError('unsupported', 'ERR_NO_CGROUPS', 'cannot apply resource limits: no cgroup filesystem is mounted', {
+      hint: 'Mount cgroup2 at /sys/fs/cgroup (or the v1 controllers), or run without --memory/--cpus/--pids-limit.',
+    });
+  }
+  const warn = (): void => options.onEvent?.({ type: 'warning', message: 'Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.' });
+  try {
+    return createContainerCgroup(hierarchy, id, resources, warn);
+  } catch (error) {
+    if (limited) throw error;
+    return undefined;
+  }
 }
 
 /**
@@ -83,45 +122,58 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
     const layer = findInLayers(layers, path);
     return layer ? readImageFile(layer.fs, path) : undefined;
   };
-  const user = resolveUser(local.config.config.User ?? '', imageFile('/etc/passwd'), imageFile('/etc/group'));
+  const config = options.config ?? {};
+  const imageConfig = amendImageConfig(local.config, config, options.command);
+  const user = resolveUser(imageConfig.config.User ?? '', imageFile('/etc/passwd'), imageFile('/etc/group'));
+  const hierarchy = detectHierarchy();
+  if (hierarchy) removeOrphanedCgroups(hierarchy);
 
   removeOrphanedContainers(root);
   const id = newContainerId();
   const dirs = createContainerDirs(root, id);
   options.onEvent?.({ type: 'container-created', id });
+  let cgroup: ContainerCgroup | undefined;
   try {
-    const workingDir = local.config.config.WorkingDir;
+    const workingDir = imageConfig.config.WorkingDir;
     const workingLayer = workingDir ? findInLayers(layers, workingDir) : undefined;
     const createWorkingDir = workingDir !== undefined && workingDir !== '' && !(workingLayer && isImageDirectory(workingLayer.fs, workingDir));
     const choice = layers.every((layer) => layer.overlay)
       ? chooseSnapshotter()
       : { snapshotter: 'copy' as const, reason: `the filesystem under ${root} cannot hold overlayfs whiteouts` };
-    const plan = (snapshotter: 'overlay' | 'copy'): ReturnType<typeof overlayRoot> => {
+    const hostname = config.hostname ?? id.slice(0, 12);
+    const command = config.entrypoint !== undefined ? [] : options.command;
+    const etcMounts = writeEtcFiles(dirs.dir, { hostname, ...(config.name !== undefined && { name: config.name }), extraHosts: config.extraHosts ?? [], dns: config.dns ?? [], network: config.network ?? 'host' });
+    cgroup = createCgroup(hierarchy, id, config, options);
+    const cgroupProcs = cgroup ? cgroupProcsFiles(cgroup) : [];
+    const start = (snapshotter: 'overlay' | 'copy'): Promise<LaunchOutcome> => {
       const rootPlan = snapshotter === 'overlay' ? overlayRoot(snapshots, layerChainIds(local), dirs) : copyRoot(layers, dirs);
       // docker run creates a missing WorkingDir; in the writable layer, so the image is untouched.
       if (createWorkingDir) mkdirSync(join(dirs.upper, workingDir), { recursive: true, mode: 0o755 });
-      return rootPlan;
-    };
-    const start = (snapshotter: 'overlay' | 'copy'): Promise<LaunchOutcome> => {
-      const rootPlan = plan(snapshotter);
-      const spec = buildSpec(local.config, { command: options.command, hostname: id.slice(0, 12), user, rootPath: dirs.rootfs, rootMount: rootPlan.mount });
+      const base = buildSpec(imageConfig, { command, hostname, user, rootPath: dirs.rootfs, rootMount: rootPlan.mount });
+      const spec = confineSpec(base, config, { etcMounts, cgroupProcs, ...(hierarchy && { cgroupMounts: cgroupMounts(hierarchy) }) });
       return launch(spec, { stdin: options.interactive ? 'inherit' : 'ignore', ...(options.signal && { signal: options.signal }), ...(rootPlan.cwd !== undefined && { cwd: rootPlan.cwd }) });
+    };
+    const finish = (outcome: LaunchOutcome): RunResult => {
+      const oom = cgroup !== undefined && oomKilled(cgroup);
+      if (oom) options.onEvent?.({ type: 'out-of-memory', id, mainProcess: outcome.kind === 'signaled' && outcome.signal === 9 });
+      return { id, outcome, ...(oom && { oomKilled: true }) };
     };
     if (choice.snapshotter === 'copy') {
       options.onEvent?.({ type: 'snapshotter-fallback', reason: choice.reason ?? 'overlayfs is not available' });
-      return { id, outcome: await start('copy') };
+      return finish(await start('copy'));
     }
     try {
-      return { id, outcome: await start('overlay') };
+      return finish(await start('overlay'));
     } catch (error) {
       // The overlay mount itself failed (filesystem without overlay support, no user xattrs...):
       // nothing ran yet, so the same container starts again on a copy.
       if (!(error instanceof LaunchError && error.stage === 'root')) throw error;
       options.onEvent?.({ type: 'snapshotter-fallback', reason: error.message });
       for (const name of readdirSync(dirs.upper)) rmSync(join(dirs.upper, name), { recursive: true, force: true });
-      return { id, outcome: await start('copy') };
+      return finish(await start('copy'));
     }
   } finally {
+    if (cgroup) await removeContainerCgroup(cgroup);
     removeContainerDirs(dirs);
   }
 }

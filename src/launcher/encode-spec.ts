@@ -1,5 +1,5 @@
 /** RuntimeSpec → the launcher's spec record stream (native/PROTOCOL.md). Pure; no policy. */
-import type { Mount, NamespaceType, RuntimeSpec } from '../runtime/index.js';
+import { ALL_CAPABILITIES, type Mount, type NamespaceType, type RuntimeSpec } from '../runtime/index.js';
 import { LaunchError } from './errors.js';
 import { CLONE, MS, RECORD_MAX_LEN, RecordType } from './protocol.js';
 
@@ -107,6 +107,29 @@ function checkAbsolute(what: string, path: string): string {
   return path;
 }
 
+/** Capabilities, no_new_privs, cgroups and loopback (records 20-23). */
+function encodeConfinement(w: RecordWriter, spec: RuntimeSpec, namespaces: number): void {
+  const caps = spec.process.capabilities;
+  if (caps !== undefined) w.add(RecordType.CAPS, capabilityMask(caps.bounding));
+  if (spec.process.noNewPrivileges === true) w.add(RecordType.NO_NEW_PRIVS);
+  for (const path of spec.linux.cgroupProcs ?? []) w.add(RecordType.CGROUP, checkAbsolute('cgroup.procs path', path));
+  if (spec.linux.loopbackUp === true) {
+    if (!(namespaces & CLONE.NEWNET)) throw specError('bringing lo up needs a network namespace');
+    w.add(RecordType.LOOPBACK);
+  }
+}
+
+/** Capability names → decimal 64-bit mask. */
+function capabilityMask(names: readonly string[]): string {
+  let mask = 0n;
+  for (const name of names) {
+    const bit = (ALL_CAPABILITIES as readonly string[]).indexOf(name);
+    if (bit < 0) throw specError(`unknown capability "${name}"`);
+    mask |= 1n << BigInt(bit);
+  }
+  return mask.toString();
+}
+
 /** Encode a RuntimeSpec; throws LaunchError (stage `spec`) for what the launcher would reject. */
 export function encodeSpec(spec: RuntimeSpec): Buffer {
   const w = new RecordWriter();
@@ -140,6 +163,7 @@ export function encodeSpec(spec: RuntimeSpec): Buffer {
   }
   for (const path of spec.linux.maskedPaths) w.add(RecordType.MASK, checkAbsolute('masked path', path));
   for (const path of spec.linux.readonlyPaths) w.add(RecordType.READONLY, checkAbsolute('read-only path', path));
+  encodeConfinement(w, spec, namespaces);
   // Last, so the mounts and symlinks above can still create their targets in the root.
   if (spec.root.readonly) w.add(RecordType.READONLY, '/');
   w.add(RecordType.END);

@@ -18,6 +18,11 @@ export const RecordType = {
   SYMLINK: 11,
   MASK: 12,
   READONLY: 13,
+  // 20-39: confinement and limits
+  CAPS: 20,
+  NO_NEW_PRIVS: 21,
+  CGROUP: 22,
+  LOOPBACK: 23,
   END: 255,
 } as const;
 
@@ -38,10 +43,13 @@ export type Stage =
   | 'user'
   | 'cwd'
   | 'exec'
+  | 'cgroup'
+  | 'caps'
+  | 'network'
   | 'launcher';
 
 /** Stages the native launcher itself may report. */
-export const NATIVE_STAGES: readonly Stage[] = ['spec', 'clone', 'mount', 'root', 'pivot', 'hostname', 'user', 'cwd', 'exec'];
+export const NATIVE_STAGES: readonly Stage[] = ['spec', 'clone', 'mount', 'root', 'pivot', 'hostname', 'user', 'cwd', 'exec', 'cgroup', 'caps', 'network'];
 
 /** One decoded report line (fd 4). */
 export type ReportLine =

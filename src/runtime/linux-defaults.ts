@@ -45,3 +45,21 @@ export function defaultSymlinks(): [target: string, path: string][] {
     ['pts/ptmx', '/dev/ptmx'],
   ];
 }
+
+/** Docker's masked paths (moby oci/defaults.go): hidden under /dev/null or an empty tmpfs. */
+export const DOCKER_MASKED_PATHS: readonly string[] = [
+  '/proc/asound',
+  '/proc/acpi',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
+  '/sys/firmware',
+  '/sys/devices/virtual/powercap',
+];
+
+/** Docker's read-only paths (moby oci/defaults.go). */
+export const DOCKER_READONLY_PATHS: readonly string[] = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];

@@ -31,6 +31,10 @@ export interface ProcessSpec {
   /** Absolute working directory inside the container. */
   cwd: string;
   user: ProcessUser;
+  /** The capability set: bounding = permitted = effective (inheritable, ambient empty). Absent: unchanged. */
+  capabilities?: { bounding: string[] };
+  /** Set PR_SET_NO_NEW_PRIVS before exec (--security-opt no-new-privileges). */
+  noNewPrivileges?: boolean;
 }
 
 export interface RuntimeSpec {
@@ -53,5 +57,9 @@ export interface RuntimeSpec {
     symlinks: [target: string, path: string][];
     maskedPaths: string[];
     readonlyPaths: string[];
+    /** Host paths of cgroup.procs files the init joins before exec (and before its cgroup ns). (Not in the OCI spec.) */
+    cgroupProcs?: string[];
+    /** Bring `lo` up in the new network namespace. (Not in the OCI spec.) */
+    loopbackUp?: boolean;
   };
 }

@@ -4,8 +4,11 @@ import { MyDockerError } from '../../errors.js';
 import { parsePlatform, type Platform } from '../../oci/index.js';
 import { pullPrinter } from '../output/pull-printer.js';
 import type { CommandContext, CommandRegistrar } from './context.js';
+import { addConfineOptions, parseConfineFlags, type ConfineFlags } from './run-options.js';
+import { formatBytes } from '../../cgroups/index.js';
+import { parseReference } from '../../reference/index.js';
 
-export interface RunFlags {
+export interface RunFlags extends ConfineFlags {
   interactive?: boolean;
   rm?: boolean;
   platform?: string;
@@ -23,15 +26,23 @@ export function platformFlag(value: string | undefined): Platform | undefined {
 export async function runCommand(image: string, command: string[], flags: RunFlags, context: CommandContext): Promise<number> {
   const settings = loadSettings();
   const platform = platformFlag(flags.platform);
-  const printer = pullPrinter(undefined, { trace: context.trace, live: context.errIsTty, write: context.writeErrRaw });
+  const config = parseConfineFlags(flags);
+  const printer = pullPrinter(config.pull === 'always' ? parseReference(image) : undefined, { trace: context.trace, live: context.errIsTty, write: context.writeErrRaw });
   const { outcome } = await run(image, {
     settings,
     command,
     interactive: flags.interactive === true,
     ...(platform && { platform }),
+    config,
     signal: context.signal,
     onEvent: (event) => {
       if (event.type === 'container-created') context.containerStarted();
+      if (event.type === 'warning') context.writeErr(`WARNING: ${event.message}`);
+      if (event.type === 'out-of-memory') {
+        const limit = config.resources?.memory;
+        const what = event.mainProcess ? `container ${event.id.slice(0, 12)}` : `a process of container ${event.id.slice(0, 12)}`;
+        context.writeErr(`mydocker: ${what} ran out of memory${limit ? ` (limit ${formatBytes(limit)}, --memory)` : ''} and was killed by the kernel's OOM killer`);
+      }
       printer(event);
     },
   });
@@ -39,7 +50,7 @@ export async function runCommand(image: string, command: string[], flags: RunFla
 }
 
 export const registerRun: CommandRegistrar = (program, context, result) => {
-  program
+  const runCmd = program
     .command('run')
     .description('Run a command in a new container, pulling the image first if it is not local')
     .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
@@ -48,7 +59,9 @@ export const registerRun: CommandRegistrar = (program, context, result) => {
     .option('-i, --interactive', 'keep stdin open and pass it to the container')
     .option('--rm', 'remove the container when it exits (always the case for now)')
     .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image')
-    .passThroughOptions()
+    .passThroughOptions();
+  addConfineOptions(runCmd)
+    .helpOption('--help', 'display help for command')
     .action(async (image: string, command: string[], flags: RunFlags) => {
       result.code = await runCommand(image, command, flags, context);
     });
