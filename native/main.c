@@ -102,6 +102,7 @@ int main(void) {
     if (write_all(REPORT_FD, line, strlen(line)) < 0) (void)write_all(2, line, strlen(line));
     return 1;
   }
+  report_line(REPORT_FD, "started\n");
   int status = wait_child(pid);
   if (status < 0) { FAIL(&e, STAGE_CLONE, "wait for the container"); fail_report(&e); }
   if (WIFSIGNALED(status)) {

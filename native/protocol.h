@@ -19,6 +19,10 @@
 #define REC_SYMLINK 11
 #define REC_MASK 12
 #define REC_READONLY 13
+/* lifecycle (40-59) */
+#define REC_TTY 40
+#define REC_INIT 41
+#define REC_EXEC_PID 42
 #define REC_END 255
 
 #define REC_MAX_LEN (1u << 20)   /* one record's payload */

@@ -200,6 +200,17 @@ static int decode_one(struct spec *sp, uint32_t type, char *s, size_t n, struct 
   case REC_READONLY:
     if (!is_abs(s)) break;
     return strv_push(type == REC_MASK ? &sp->masks : &sp->readonly, s) ? (free(s), FAIL(e, STAGE_SPEC, "allocate")) : 0;
+  case REC_TTY:
+  case REC_INIT:
+    if (strcmp(s, "1") != 0) break;
+    free(s);
+    *(type == REC_TTY ? &sp->tty : &sp->init) = 1;
+    return 0;
+  case REC_EXEC_PID:
+    if (parse_ulong(s, 0x7fffffff, &v) || v == 0) break;
+    free(s);
+    sp->exec_pid = (pid_t)v;
+    return 0;
   default:
     free(s);
     return lerr_set(e, STAGE_SPEC, 0, "unknown spec record type %u", type);

@@ -27,6 +27,8 @@ struct spec {
   size_t nmounts;
   unsigned long namespaces; /* CLONE_NEW* bits */
   int have_uid, have_gid, have_ns;
+  int tty, init;   /* REC_TTY, REC_INIT */
+  pid_t exec_pid; /* REC_EXEC_PID: join this container's namespaces instead of creating new ones */
 };
 
 /* Read records from fd up to and including END into a malloc'd buffer. */

@@ -18,6 +18,10 @@ export const RecordType = {
   SYMLINK: 11,
   MASK: 12,
   READONLY: 13,
+  /** lifecycle (40-59): -t, --init, exec into a running container. */
+  TTY: 40,
+  INIT: 41,
+  EXEC_PID: 42,
   END: 255,
 } as const;
 
@@ -48,7 +52,8 @@ export type ReportLine =
   | { type: 'pid'; pid: number }
   | { type: 'error'; stage: Stage; errno: number; message: string }
   | { type: 'exit'; code: number }
-  | { type: 'signal'; signal: number };
+  | { type: 'signal'; signal: number }
+  | { type: 'started' };
 
 /** mount(2) MS_* flag bits (linux/mount.h). */
 export const MS = {

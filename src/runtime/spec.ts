@@ -31,6 +31,8 @@ export interface ProcessSpec {
   /** Absolute working directory inside the container. */
   cwd: string;
   user: ProcessUser;
+  /** -t: the command gets a new pseudo-terminal as its controlling terminal and stdio. */
+  terminal?: boolean;
 }
 
 export interface RuntimeSpec {
@@ -54,4 +56,6 @@ export interface RuntimeSpec {
     maskedPaths: string[];
     readonlyPaths: string[];
   };
+  /** --init: a minimal init (built into the launcher) is PID 1 and runs the command as its child. (Not in the OCI spec.) */
+  init?: boolean;
 }

@@ -1,5 +1,5 @@
 import { loadSettings } from '../../config/index.js';
-import { run } from '../../containers/index.js';
+import { run, validateName } from '../../containers/index.js';
 import { MyDockerError } from '../../errors.js';
 import { parsePlatform, type Platform } from '../../oci/index.js';
 import { pullPrinter } from '../output/pull-printer.js';
@@ -9,6 +9,10 @@ export interface RunFlags {
   interactive?: boolean;
   rm?: boolean;
   platform?: string;
+  detach?: boolean;
+  tty?: boolean;
+  init?: boolean;
+  name?: string;
 }
 
 /** Parses --platform os/arch[/variant] into a Platform, or fails with a usage error. */
@@ -24,10 +28,16 @@ export async function runCommand(image: string, command: string[], flags: RunFla
   const settings = loadSettings();
   const platform = platformFlag(flags.platform);
   const printer = pullPrinter(undefined, { trace: context.trace, live: context.errIsTty, write: context.writeErrRaw });
-  const { outcome } = await run(image, {
+  const name = flags.name !== undefined ? validateName(flags.name) : undefined;
+  const { id, outcome } = await run(image, {
     settings,
     command,
     interactive: flags.interactive === true,
+    ...(name !== undefined && { name }),
+    autoRemove: flags.rm === true,
+    detach: flags.detach === true,
+    tty: flags.tty === true,
+    init: flags.init === true,
     ...(platform && { platform }),
     signal: context.signal,
     onEvent: (event) => {
@@ -35,6 +45,11 @@ export async function runCommand(image: string, command: string[], flags: RunFla
       printer(event);
     },
   });
+  if (outcome === undefined) {
+    // run -d: the full id on stdout, as Docker prints it.
+    context.writeOut(id);
+    return 0;
+  }
   return outcome.kind === 'exited' ? outcome.code : 128 + outcome.signal;
 }
 
@@ -46,7 +61,11 @@ export const registerRun: CommandRegistrar = (program, context, result) => {
     .argument('<image>', 'image reference, e.g. alpine:latest')
     .argument('[command...]', "command and arguments (replace the image's Cmd)")
     .option('-i, --interactive', 'keep stdin open and pass it to the container')
-    .option('--rm', 'remove the container when it exits (always the case for now)')
+    .option('--rm', 'remove the container (and its writable layer) when it exits')
+    .option('-d, --detach', 'run the container in the background and print its id')
+    .option('-t, --tty', 'allocate a pseudo-terminal')
+    .option('--init', 'run an init inside the container that forwards signals and reaps processes')
+    .option('--name <name>', 'assign a name to the container')
     .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image')
     .passThroughOptions()
     .action(async (image: string, command: string[], flags: RunFlags) => {
