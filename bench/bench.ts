@@ -139,8 +139,8 @@ async function main(): Promise<void> {
     const busyboxRootfs = path.join(rootfsDir, readdirSync(rootfsDir).sort()[0] ?? '');
     const nodeStart = await series(RUNS_START, () => time(process.execPath, ['-e', '0']));
     const unshare = await series(RUNS_START, () => time('unshare', ['--pid', '--fork', '--mount', '--uts', '--ipc', 'chroot', busyboxRootfs, '/bin/true']));
-    const runBusybox = await series(RUNS_START, () => time(MYDOCKER_BIN, ['run', busyboxRef, '/bin/true'], { MYDOCKER_ROOT: root }));
-    const runLarge = await series(RUNS_START, () => time(MYDOCKER_BIN, ['run', largeRef, '/bin/true'], { MYDOCKER_ROOT: root }));
+    const runBusybox = await series(RUNS_START, () => time(MYDOCKER_BIN, ['run', '--rm', busyboxRef, '/bin/true'], { MYDOCKER_ROOT: root }));
+    const runLarge = await series(RUNS_START, () => time(MYDOCKER_BIN, ['run', '--rm', largeRef, '/bin/true'], { MYDOCKER_ROOT: root }));
     lines.push(row('node -e 0', nodeStart, undefined));
     lines.push(row('unshare --pid --fork --mount --uts --ipc chroot /bin/true', unshare, undefined));
     let crun: number | undefined;

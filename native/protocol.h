@@ -38,5 +38,7 @@
 #define STAGE_USER "user"
 #define STAGE_CWD "cwd"
 #define STAGE_EXEC "exec"
+#define STAGE_TTY "tty"   /* -t: allocating the container's terminal */
+#define STAGE_JOIN "join" /* exec: entering a running container's namespaces */
 
 #endif

@@ -23,7 +23,9 @@ static uint32_t le32(const unsigned char *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int known_type(uint32_t t) { return (t >= REC_ARG && t <= REC_READONLY) || t == REC_END; }
+static int known_type(uint32_t t) {
+  return (t >= REC_ARG && t <= REC_READONLY) || (t >= REC_TTY && t <= REC_EXEC_PID) || t == REC_END;
+}
 
 static int read_full(int fd, unsigned char *p, size_t len) {
   size_t got = 0;

@@ -5,3 +5,4 @@ export { findContainer, listContainers, type ContainerConfig, type ContainerReco
 export { killContainer, parseSignal, pruneContainers, removeContainerByRef, startContainer, stopContainer, waitContainer } from './control.js';
 export { containerLogs, type LogEntry } from './logs.js';
 export { inspectContainer } from './inspect.js';
+export { execInContainer, type ExecOptions } from './exec.js';

@@ -42,10 +42,12 @@ export type Stage =
   | 'user'
   | 'cwd'
   | 'exec'
+  | 'tty'
+  | 'join'
   | 'launcher';
 
 /** Stages the native launcher itself may report. */
-export const NATIVE_STAGES: readonly Stage[] = ['spec', 'clone', 'mount', 'root', 'pivot', 'hostname', 'user', 'cwd', 'exec'];
+export const NATIVE_STAGES: readonly Stage[] = ['spec', 'clone', 'mount', 'root', 'pivot', 'hostname', 'user', 'cwd', 'exec', 'tty', 'join'];
 
 /** One decoded report line (fd 4). */
 export type ReportLine =

@@ -2,6 +2,7 @@ import type { CommandRegistrar } from './context.js';
 import { registerPull } from './pull.js';
 import { registerRun } from './run.js';
 import { containerGroup } from './container.js';
+import { registerExec } from './exec.js';
 import { registerInspect } from './inspect.js';
 import { registerKill } from './kill.js';
 import { registerLogs } from './logs.js';
@@ -12,7 +13,7 @@ import { registerStop } from './stop.js';
 import { registerWait } from './wait.js';
 
 /** Commands on containers (also under `mydocker container ...`). */
-const CONTAINER_COMMANDS: readonly CommandRegistrar[] = [registerPs, registerStart, registerStop, registerKill, registerRm, registerLogs, registerWait, registerInspect];
+const CONTAINER_COMMANDS: readonly CommandRegistrar[] = [registerPs, registerStart, registerStop, registerKill, registerRm, registerLogs, registerWait, registerInspect, registerExec];
 
 /**
  * Every subcommand, in the order `mydocker --help` lists them. Each module owns its argv shape and

@@ -3,6 +3,7 @@ import { run, validateName } from '../../containers/index.js';
 import { MyDockerError } from '../../errors.js';
 import { parsePlatform, type Platform } from '../../oci/index.js';
 import { pullPrinter } from '../output/pull-printer.js';
+import { rawTerminal } from '../output/raw-terminal.js';
 import type { CommandContext, CommandRegistrar } from './context.js';
 
 export interface RunFlags {
@@ -29,6 +30,8 @@ export async function runCommand(image: string, command: string[], flags: RunFla
   const platform = platformFlag(flags.platform);
   const printer = pullPrinter(undefined, { trace: context.trace, live: context.errIsTty, write: context.writeErrRaw });
   const name = flags.name !== undefined ? validateName(flags.name) : undefined;
+  // Raw only once the container exists: pull progress before it needs a cooked terminal.
+  const terminal = rawTerminal(flags.tty === true && flags.interactive === true && flags.detach !== true);
   const { id, outcome } = await run(image, {
     settings,
     command,
@@ -42,9 +45,10 @@ export async function runCommand(image: string, command: string[], flags: RunFla
     signal: context.signal,
     onEvent: (event) => {
       if (event.type === 'container-created') context.containerStarted();
+      if (event.type === 'container-created') terminal.enable();
       printer(event);
     },
-  });
+  }).finally(() => terminal.restore());
   if (outcome === undefined) {
     // run -d: the full id on stdout, as Docker prints it.
     context.writeOut(id);
