@@ -67,9 +67,17 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-/** Whether this exact process (pid + start time) is still there. */
+/** Whether this exact process (pid + start time) is still there and not a zombie. */
 export function isSameProcess(pid: number, start: string): boolean {
-  return pid > 0 && start !== '' && processStartTime(pid) === start;
+  if (pid <= 0 || start === '') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // A killed supervisor whose parent does not reap it stays a zombie: dead all the same.
+    return fields[0] !== 'Z' && fields[0] !== 'X' && fields[19] === start;
+  } catch {
+    return false;
+  }
 }
 
 /**
