@@ -1,6 +1,7 @@
 /** --init (the launcher's own PID 1) and signal forwarding from mydocker to the container. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertRun, show, useHarness } from './context.js';
 
 const c = useHarness();
@@ -37,10 +38,20 @@ test('--init: the command is PID 2 under an init at PID 1; exit codes pass throu
   assert.equal(missing.code, 127, show(missing));
 });
 
-test('--init reaps orphans: no zombies pile up', async () => {
-  // Each inner sh exits at once, leaving its sleep to PID 1, which must reap it when it ends.
-  const script = 'for i in 1 2 3 4 5 6 7 8; do sh -c "sleep 0.2 &"; done; sleep 1; ps -o stat,comm | grep -c "^Z" || true';
-  assertRun(await c.run(['run', '--rm', '--init', c.busybox, 'sh', '-c', script]), { code: 0, stdout: '0\n' });
+test('--init reaps orphans: no zombies pile up (without it, a PID 1 that never waits collects them)', async () => {
+  // Each inner sh exits at once and leaves its sleep to PID 1; the main process then becomes a
+  // `sleep` that never waits for anything.
+  const script = 'for i in 1 2 3 4 5 6; do sh -c "sleep 0.1 &"; done; exec sleep 1000';
+  const zombies: Record<string, string> = {};
+  for (const init of [true, false]) {
+    const name = `zombies-${init}-${process.pid}`;
+    assertRun(await c.run(['run', '-d', '--name', name, ...(init ? ['--init'] : []), c.busybox, 'sh', '-c', script]), { code: 0 });
+    await sleep(1000);
+    const ps = await c.run(['exec', name, 'sh', '-c', 'ps -o stat,comm | grep -c "^Z" || true']);
+    zombies[String(init)] = ps.stdout.trim();
+    assertRun(await c.run(['rm', '-f', name]), { code: 0 });
+  }
+  assert.deepEqual(zombies, { true: '0', false: '6' });
 });
 
 test('--init with -t: the command leads the terminal (job control works)', async () => {
