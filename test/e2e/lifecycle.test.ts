@@ -221,3 +221,18 @@ test('no such container: exit 1 with Docker\'s message; a bad --name is a usage 
   assert.equal(bad.code, 125, show(bad));
   assert.match(bad.stderr, /Invalid container name \(a b\)/);
 });
+
+test('run -d of a missing command fails like a foreground run (127, Docker\'s message) and leaves a "Created" record', async () => {
+  const name = `d-missing-${process.pid}`;
+  const result = await c.run(['run', '-d', '--name', name, c.busybox, 'no-such-command']);
+  assert.equal(result.code, 127, show(result));
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /exec "no-such-command": executable file not found in \$PATH/);
+  assertRun(await c.run(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', name]), { code: 0, stdout: 'created 127\n' });
+  assertRun(await c.run(['rm', name]), { code: 0 });
+});
+
+test('run -d --rm: the container removes itself when it exits', async () => {
+  const id = await detached(['--rm', c.busybox, 'true']);
+  await until('the --rm container to be removed', () => !existsSync(path.join(c.warmRoot, 'containers', id)));
+});
