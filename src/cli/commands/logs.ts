@@ -17,7 +17,7 @@ export const registerLogs: CommandRegistrar = (program, context, result) => {
         throw new MyDockerError('usage', 'ERR_USAGE', `invalid value for --tail: ${flags.tail}`);
       }
       const { root } = loadSettings();
-      context.containerStarted(); // Ctrl-C ends `logs -f` (the default handler), nothing to cancel
+      // Ctrl-C aborts context.signal: `logs -f` then stops following and exits 0.
       await containerLogs(root, ref, {
         follow: flags.follow === true,
         ...(flags.tail !== 'all' && { tail: Number(flags.tail) }),
