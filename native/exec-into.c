@@ -97,6 +97,13 @@ int exec_into_main(struct spec *sp) {
   snprintf(root, sizeof root, "/proc/%d/root", (int)sp->exec_pid);
   j.root = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (j.root < 0) { FAIL(&e, STAGE_JOIN, "open %s (is the container running?)", root); fail_report(&e); }
+  /* The container's cgroups (listed by mydocker): joined before the fork, the child inherits them,
+   * so its limits hold from its first instruction. */
+  for (size_t i = 0; i < sp->cgroup_procs.n; i++) {
+    int fd = open(sp->cgroup_procs.v[i], O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || dprintf(fd, "%d\n", (int)getpid()) < 0) { FAIL(&e, STAGE_JOIN, "join the cgroup %s", sp->cgroup_procs.v[i]); fail_report(&e); }
+    close(fd);
+  }
   /* setns(CLONE_NEWPID) moves our future children, not us: the fork below lands inside. */
   for (size_t i = 0; i < NNS; i++)
     if (j.ns[i] >= 0 && namespaces[i].type == CLONE_NEWPID && setns(j.ns[i], CLONE_NEWPID) < 0) {

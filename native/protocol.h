@@ -23,6 +23,7 @@
 #define REC_TTY 40
 #define REC_INIT 41
 #define REC_EXEC_PID 42
+#define REC_CGROUP_PROCS 43 /* exec: a cgroup.procs file the launcher joins before forking */
 #define REC_END 255
 
 #define REC_MAX_LEN (1u << 20)   /* one record's payload */

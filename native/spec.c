@@ -24,7 +24,7 @@ static uint32_t le32(const unsigned char *p) {
 }
 
 static int known_type(uint32_t t) {
-  return (t >= REC_ARG && t <= REC_READONLY) || (t >= REC_TTY && t <= REC_EXEC_PID) || t == REC_END;
+  return (t >= REC_ARG && t <= REC_READONLY) || (t >= REC_TTY && t <= REC_CGROUP_PROCS) || t == REC_END;
 }
 
 static int read_full(int fd, unsigned char *p, size_t len) {
@@ -208,6 +208,9 @@ static int decode_one(struct spec *sp, uint32_t type, char *s, size_t n, struct 
     free(s);
     *(type == REC_TTY ? &sp->tty : &sp->init) = 1;
     return 0;
+  case REC_CGROUP_PROCS:
+    if (!is_abs(s)) break;
+    return strv_push(&sp->cgroup_procs, s) ? (free(s), FAIL(e, STAGE_SPEC, "allocate")) : 0;
   case REC_EXEC_PID:
     if (parse_ulong(s, 0x7fffffff, &v) || v == 0) break;
     free(s);
@@ -268,6 +271,7 @@ void spec_free(struct spec *sp) {
   strv_free(&sp->env, 1);
   strv_free(&sp->masks, 1);
   strv_free(&sp->readonly, 1);
+  strv_free(&sp->cgroup_procs, 1);
   strv_free(&sp->symlinks, 2);
   for (size_t i = 0; i < sp->nmounts; i++) free(sp->mounts[i].type);
   free(sp->mounts);

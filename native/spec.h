@@ -28,6 +28,7 @@ struct spec {
   unsigned long namespaces; /* CLONE_NEW* bits */
   int have_uid, have_gid, have_ns;
   int tty, init;   /* REC_TTY, REC_INIT */
+  struct strv cgroup_procs; /* REC_CGROUP_PROCS */
   pid_t exec_pid; /* REC_EXEC_PID: join this container's namespaces instead of creating new ones */
 };
 

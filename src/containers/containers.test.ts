@@ -123,3 +123,18 @@ describe('exec and kill helpers', () => {
     assert.throws(() => parseSignal('0'), /invalid signal/);
   });
 });
+
+describe('cgroups of a container (for exec)', () => {
+  it('parses /proc/<pid>/cgroup lines of v1, named and v2 hierarchies', async () => {
+    const { parseProcCgroup, hierarchyMount } = await import('./join-cgroups.js');
+    const parsed = parseProcCgroup('9:name=systemd:/\n4:memory:/a/b\n1:cpu,cpuacct:/c\n0::/d\n');
+    assert.deepEqual([...parsed.entries()], [
+      ['9:name=systemd', { controllers: 'name=systemd', path: '/' }],
+      ['4:memory', { controllers: 'memory', path: '/a/b' }],
+      ['1:cpu,cpuacct', { controllers: 'cpu,cpuacct', path: '/c' }],
+      ['0:', { controllers: '', path: '/d' }],
+    ]);
+    assert.equal(hierarchyMount('name=systemd'), '/sys/fs/cgroup/systemd');
+    assert.equal(hierarchyMount('cpu,cpuacct'), '/sys/fs/cgroup/cpu,cpuacct');
+  });
+});

@@ -2,6 +2,7 @@
 import { launchEncoded, encodeExecSpec, type LaunchOutcome } from '../launcher/index.js';
 import { MyDockerError } from '../errors.js';
 import { resolveUser } from '../runtime/index.js';
+import { cgroupProcsOf } from './join-cgroups.js';
 import { readSpec } from './record.js';
 import { readImageFile } from './safe-read.js';
 import { findContainer } from './state.js';
@@ -54,6 +55,7 @@ export async function execInContainer(root: string, ref: string, options: ExecOp
     gid,
     additionalGids,
     terminal: options.tty,
+    cgroupProcs: cgroupProcsOf(state.pid),
   });
   return launchEncoded(bytes, options.command[0] ?? '', {
     stdin: options.interactive ? 'inherit' : 'ignore',

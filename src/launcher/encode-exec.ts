@@ -12,6 +12,8 @@ export interface ExecSpec {
   gid: number;
   additionalGids: number[];
   terminal: boolean;
+  /** cgroup.procs files of the container's cgroups, joined before the process is forked. */
+  cgroupProcs?: string[];
 }
 
 export function encodeExecSpec(spec: ExecSpec): Buffer {
@@ -25,6 +27,7 @@ export function encodeExecSpec(spec: ExecSpec): Buffer {
   w.add(RecordType.UID, checkId('uid', spec.uid));
   w.add(RecordType.GID, checkId('gid', spec.gid));
   for (const gid of spec.additionalGids) w.add(RecordType.GROUP, checkId('gid', gid));
+  for (const path of spec.cgroupProcs ?? []) w.add(RecordType.CGROUP_PROCS, checkAbsolute('cgroup.procs', path));
   w.add(RecordType.EXEC_PID, String(spec.pid));
   if (spec.terminal) w.add(RecordType.TTY, '1');
   w.add(RecordType.END);

@@ -132,5 +132,7 @@ describe('lifecycle records (40-59)', () => {
       [RecordType.END, ['']],
     ]);
     assert.throws(() => encodeExecSpec({ pid: 1, args: ['x'], env: [], cwd: 'rel', uid: 0, gid: 0, additionalGids: [], terminal: false }), LaunchError);
+    const joined = decode(encodeExecSpec({ pid: 1, args: ['x'], env: [], cwd: '/', uid: 0, gid: 0, additionalGids: [], terminal: false, cgroupProcs: ['/sys/fs/cgroup/pids/c/cgroup.procs'] }));
+    assert.deepEqual(joined.filter(([t]) => t === RecordType.CGROUP_PROCS), [[RecordType.CGROUP_PROCS, ['/sys/fs/cgroup/pids/c/cgroup.procs']]]);
   });
 });

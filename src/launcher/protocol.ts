@@ -22,6 +22,7 @@ export const RecordType = {
   TTY: 40,
   INIT: 41,
   EXEC_PID: 42,
+  CGROUP_PROCS: 43,
   END: 255,
 } as const;
 

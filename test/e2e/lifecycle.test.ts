@@ -1,6 +1,6 @@
 /** Container lifecycle: records, names, ps, run -d + logs, stop, kill, rm, wait, start, exec, inspect, prune. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -235,4 +235,25 @@ test('run -d of a missing command fails like a foreground run (127, Docker\'s me
 test('run -d --rm: the container removes itself when it exits', async () => {
   const id = await detached(['--rm', c.busybox, 'true']);
   await until('the --rm container to be removed', () => !existsSync(path.join(c.warmRoot, 'containers', id)));
+});
+
+test('exec joins the container\'s cgroups (where the container is in another cgroup than mydocker)', async (t) => {
+  const group = `/sys/fs/cgroup/pids/mydocker-exec-test-${process.pid}`;
+  try {
+    mkdirSync(group);
+  } catch (error) {
+    t.skip(`no writable v1 pids hierarchy here: ${(error as Error).message}`);
+    return;
+  }
+  const name = `cg-${process.pid}`;
+  try {
+    const id = await detached(['--name', name, c.busybox, 'sleep', '1000']);
+    writeFileSync(`${group}/cgroup.procs`, String(state(c.warmRoot, id).pid));
+    const result = await c.run(['exec', name, 'cat', '/proc/self/cgroup']);
+    assert.match(result.stdout, new RegExp(`^\\d+:pids:/mydocker-exec-test-${process.pid}$`, 'm'), show(result));
+  } finally {
+    await c.run(['rm', '-f', name]);
+    await until('the cgroup to empty', () => readFileSync(`${group}/cgroup.procs`, 'utf8') === '');
+    rmdirSync(group);
+  }
 });
