@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,24 @@
 
 /* Signals passed on to the command; SIGCHLD is ours. */
 static const int passed[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM, SIGCONT, SIGPIPE};
+
+static char *args_start;
+static size_t args_len;
+
+void init_set_argv(int argc, char **argv) {
+  if (argc < 1 || !argv[0]) return;
+  args_start = argv[0];
+  char *end = argv[argc - 1] + strlen(argv[argc - 1]);
+  args_len = (size_t)(end - args_start);
+}
+
+/* /proc/PID/cmdline shows this memory: "init" and NULs, no host path. */
+static void rename_self(void) {
+  static const char name[] = "init";
+  if (!args_start || args_len < sizeof name - 1) return;
+  memset(args_start, 0, args_len);
+  memcpy(args_start, name, sizeof name - 1);
+}
 
 int init_fork(int err_fd, int tty, struct lerr *e) {
   sigset_t set, old;
@@ -37,6 +56,7 @@ int init_fork(int err_fd, int tty, struct lerr *e) {
   }
   close(err_fd); /* the command's exec (or its error line) alone ends the launcher's wait */
   prctl(PR_SET_NAME, "init");
+  rename_self();
   signal(SIGTTIN, SIG_IGN);
   signal(SIGTTOU, SIG_IGN);
   signal(SIGTSTP, SIG_IGN);

@@ -8,4 +8,8 @@
  * (128+N when it was killed by signal N); never returns. -1 when fork fails. */
 int init_fork(int err_fd, int tty, struct lerr *e);
 
+/* Remember the launcher's argv, so that the init can rename itself: its command line would
+ * otherwise show the launcher's host path to the container. */
+void init_set_argv(int argc, char **argv);
+
 #endif

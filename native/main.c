@@ -15,6 +15,7 @@
 
 #include "child.h"
 #include "exec-into.h"
+#include "init.h"
 #include "relay.h"
 #include "protocol.h"
 #include "report.h"
@@ -45,7 +46,8 @@ static void __attribute__((noreturn)) fail_report(const struct lerr *e) {
   exit(1);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  init_set_argv(argc, argv);
   struct lerr e = {0};
   /* Die with mydocker; then the child's own PDEATHSIG takes the container down too. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1) return 1;
