@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import { MYDOCKER_BIN } from '../harness/index.js';
+import { processesWith } from './procs.js';
 import { assertRun, show, useHarness } from './context.js';
 
 const c = useHarness();
@@ -98,4 +100,22 @@ test('exec -it: a shell inside a running container, with its own terminal', asyn
   await type(session, 'echo "exit=$?"', /^exit=5$/m);
   tmux('kill-session', '-t', session);
   assertRun(await c.run(['rm', '-f', name]), { code: 0 });
+});
+
+test('-it: the host terminal is restored when the container cannot start, and after mydocker is interrupted', async () => {
+  const session = 'restore';
+  tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', 'sh');
+  await type(session, `PS1='host$ '`, /host\$$/m);
+  const icanon = 'stty -a | tr " " "\\n" | grep -x -- "-\\{0,1\\}icanon"';
+  await type(session, `MYDOCKER_ROOT=${c.warmRoot} ${MYDOCKER_BIN} run -it --rm ${c.busybox} no-such-command; echo "exit=$?"; ${icanon}`, /^exit=127\n-?icanon\n/m);
+  assert.match(screen(session), /^exit=127\nicanon$/m);
+  // SIGHUP to mydocker (as when the terminal goes away) is forwarded; the shell exits 9; the mode comes back.
+  const marker = `hup-${process.pid}`;
+  await type(session, `MYDOCKER_ROOT=${c.warmRoot} ${MYDOCKER_BIN} run -it --rm ${c.busybox} sh -c 'trap "exit 9" HUP; echo ${marker}-ready; while true; do sleep 0.1; done'; echo "exit=$?"; ${icanon}`, new RegExp(`^${marker}-ready`, 'm'));
+  const mydocker = processesWith(marker).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('bin/mydocker'));
+  assert.equal(mydocker.length, 1, `mydocker processes: ${mydocker.join(' ')}`);
+  process.kill(mydocker[0] ?? 0, 'SIGHUP');
+  await waitForScreen(session, /^exit=(?!127\n)\d+\n-?icanon\n/m);
+  assert.match(screen(session), /^exit=9\nicanon$/m);
+  tmux('kill-session', '-t', session);
 });
