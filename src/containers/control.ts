@@ -1,7 +1,7 @@
 /** Lifecycle commands on existing containers: start, stop, kill, rm, wait, prune. */
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MyDockerError } from '../errors.js';
+import { isMyDockerError, MyDockerError } from '../errors.js';
 import type { LaunchOutcome } from '../launcher/index.js';
 import { removeContainer } from './container-dirs.js';
 import { startDetached } from './detach.js';
@@ -119,7 +119,12 @@ export async function startContainer(root: string, ref: string, options: StartOp
   const { config, state } = findContainer(root, ref);
   if (state.status === 'running') return undefined;
   if (!options.attach) {
-    await startDetached(root, config.id);
+    try {
+      await startDetached(root, config.id);
+    } catch (error) {
+      // Another `start` won the race: the container runs, which is what was asked (Docker: no-op).
+      if (!isMyDockerError(error) || error.code !== 'ERR_CONTAINER_OWNED') throw error;
+    }
     return undefined;
   }
   return superviseContainer(root, config.id, { stdin: options.interactive ? 'inherit' : 'ignore', logged: false, ...(options.signal && { signal: options.signal }) });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { launch, LaunchError, type LaunchOptions, type LaunchOutcome } from '../launcher/index.js';
 import { isMyDockerError } from '../errors.js';
 import { removeContainer } from './container-dirs.js';
+import { acquireOwnerLock, releaseOwnerLock } from './owner-lock.js';
 import { exitCodeOf, markExited, markRunning, markStarting, readSpec } from './record.js';
 import { containerDir, readConfig } from './state.js';
 
@@ -72,6 +73,7 @@ export interface SuperviseOptions {
 export async function superviseContainer(root: string, id: string, options: SuperviseOptions): Promise<LaunchOutcome> {
   const spec = readSpec(root, id);
   const config = readConfig(root, id);
+  acquireOwnerLock(root, id);
   markStarting(root, id);
   const logFd = options.logged ? openSync(logPath(root, id), 'a', 0o640) : undefined;
   const log = logFd !== undefined ? new JsonLogWriter(logFd) : undefined;
@@ -97,6 +99,7 @@ export async function superviseContainer(root: string, id: string, options: Supe
     throw error;
   } finally {
     if (logFd !== undefined) closeSync(logFd);
+    releaseOwnerLock(root, id);
     if (config?.autoRemove) removeContainer(root, id, config.name);
   }
 }

@@ -257,3 +257,13 @@ test('exec joins the container\'s cgroups (where the container is in another cgr
     rmdirSync(group);
   }
 });
+
+test('concurrent starts of a stopped container run it once', async () => {
+  const name = `starts-${process.pid}`;
+  assertRun(await c.run(['run', '--name', name, c.busybox, 'sh', '-c', 'echo x >> /count; wc -l < /count; sleep 1']), { code: 0, stdout: '1\n' });
+  const results = await Promise.all(Array.from({ length: 4 }, () => c.run(['start', name])));
+  for (const result of results) assertRun(result, { code: 0, stdout: `${name}\n` });
+  assertRun(await c.run(['wait', name]), { code: 0, stdout: '0\n' });
+  assertRun(await c.run(['logs', name]), { code: 0, stdout: '2\n' });
+  assertRun(await c.run(['rm', name]), { code: 0 });
+});
