@@ -13,6 +13,8 @@
 
 #include "confine.h"
 #include "exec.h"
+#include "init.h"
+#include "pty.h"
 #include "mounts.h"
 #include "protocol.h"
 
@@ -47,6 +49,7 @@ static int run(const struct child_args *a, struct lerr *e) {
   if (mounts_setup(sp, e) < 0 || pivot_into(sp->root, e) < 0) return -1;
   if (sp->hostname && sethostname(sp->hostname, strlen(sp->hostname)) < 0)
     return FAIL(e, STAGE_HOSTNAME, "sethostname %s", sp->hostname);
+  if (sp->tty && pty_child_setup(a->tty_fd, sp->uid, e) < 0) return -1;
   if (caps_before_user(sp, e) < 0) return -1;
   if (set_user(sp, e) < 0 || caps_after_user(sp, e) < 0 || die_with_parent(a->lifeline_fd, e) < 0) return -1;
   if (chdir(sp->cwd) < 0) return FAIL(e, STAGE_CWD, "chdir %s", sp->cwd);
@@ -55,6 +58,7 @@ static int run(const struct child_args *a, struct lerr *e) {
   sigemptyset(&none);
   /* The parent blocked the forwarded signals around clone(); exec keeps the mask. */
   if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) return FAIL(e, STAGE_EXEC, "unblock signals");
+  if (sp->init && init_fork(a->err_fd, sp->tty, e) < 0) return -1;
   return exec_command(sp, e);
 }
 

@@ -7,6 +7,7 @@ struct child_args {
   const struct spec *sp;
   int err_fd;      /* write end, O_CLOEXEC: an error line, or EOF on a successful exec */
   int lifeline_fd; /* read end; hangs up when the parent dies */
+  int tty_fd;      /* -t: socket to send the terminal's master over; -1 without -t */
 };
 
 /* clone() entry point; never returns on success. */

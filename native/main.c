@@ -9,10 +9,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
+#include "exec-into.h"
+#include "init.h"
+#include "relay.h"
 #include "protocol.h"
 #include "report.h"
 #include "spec.h"
@@ -23,6 +27,7 @@ static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUS
 static volatile pid_t child_pid;
 
 static void forward(int sig) {
+  if (sig == SIGWINCH && relay_on_winch()) return; /* -t: resize the terminal instead */
   if (child_pid > 0) kill(child_pid, sig);
 }
 
@@ -41,27 +46,8 @@ static void __attribute__((noreturn)) fail_report(const struct lerr *e) {
   exit(1);
 }
 
-/* Read the child's error pipe to EOF: empty means the exec happened (or the child died). */
-static size_t read_child_error(int fd, char *buf, size_t size) {
-  size_t got = 0;
-  while (got < size - 1) {
-    ssize_t n = read(fd, buf + got, size - 1 - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += (size_t)n;
-  }
-  buf[got] = '\0';
-  return got;
-}
-
-static int wait_child(pid_t pid) {
-  int status;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return -1;
-  return status;
-}
-
-int main(void) {
+int main(int argc, char **argv) {
+  init_set_argv(argc, argv);
   struct lerr e = {0};
   /* Die with mydocker; then the child's own PDEATHSIG takes the container down too. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1) return 1;
@@ -77,12 +63,14 @@ int main(void) {
   int r = spec_decode(buf, len, &sp, &e);
   free(buf);
   if (r < 0) fail_report(&e);
+  if (sp.exec_pid > 0) return exec_into_main(&sp);
 
-  int errp[2], life[2];
+  int errp[2], life[2], ttys[2] = {-1, -1};
   if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(life, O_CLOEXEC) < 0) { FAIL(&e, STAGE_CLONE, "pipe"); fail_report(&e); }
+  if (sp.tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ttys) < 0) { FAIL(&e, STAGE_TTY, "socketpair"); fail_report(&e); }
   void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) { FAIL(&e, STAGE_CLONE, "allocate the child stack"); fail_report(&e); }
-  struct child_args args = {.sp = &sp, .err_fd = errp[1], .lifeline_fd = life[0]};
+  struct child_args args = {.sp = &sp, .err_fd = errp[1], .lifeline_fd = life[0], .tty_fd = ttys[1]};
   /* Blocked across clone() so that a signal cannot arrive before child_pid is known. */
   signals(SIG_BLOCK);
   /* The cgroup namespace is unshared by the child once it is in its cgroup (cgroup.c). */
@@ -91,24 +79,12 @@ int main(void) {
   child_pid = pid;
   close(errp[1]);
   close(life[0]);
+  if (ttys[1] >= 0) close(ttys[1]);
   struct sigaction sa = {.sa_handler = forward};
   sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaction(forwarded[i], &sa, NULL);
   signals(SIG_UNBLOCK);
   report_line(REPORT_FD, "pid\t%d\n", (int)pid);
 
-  char line[1200];
-  if (read_child_error(errp[0], line, sizeof line) > 0) {
-    wait_child(pid);
-    if (write_all(REPORT_FD, line, strlen(line)) < 0) (void)write_all(2, line, strlen(line));
-    return 1;
-  }
-  int status = wait_child(pid);
-  if (status < 0) { FAIL(&e, STAGE_CLONE, "wait for the container"); fail_report(&e); }
-  if (WIFSIGNALED(status)) {
-    report_line(REPORT_FD, "signal\t%d\n", WTERMSIG(status));
-    return 128 + WTERMSIG(status);
-  }
-  report_line(REPORT_FD, "exit\t%d\n", WEXITSTATUS(status));
-  return WEXITSTATUS(status);
+  return finish_run(pid, errp[0], ttys[0]);
 }

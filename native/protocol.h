@@ -24,6 +24,11 @@
 #define REC_NO_NEW_PRIVS 21  /* empty */
 #define REC_CGROUP 22        /* host path of a cgroup.procs file the init joins before its cgroup ns */
 #define REC_LOOPBACK 23      /* empty: bring lo up in the new network namespace */
+/* lifecycle (40-59) */
+#define REC_TTY 40
+#define REC_INIT 41
+#define REC_EXEC_PID 42
+#define REC_CGROUP_PROCS 43 /* exec: a cgroup.procs file the launcher joins before forking */
 #define REC_END 255
 
 #define REC_MAX_LEN (1u << 20)   /* one record's payload */
@@ -42,5 +47,7 @@
 #define STAGE_CGROUP "cgroup"
 #define STAGE_CAPS "caps"
 #define STAGE_NETWORK "network"
+#define STAGE_TTY "tty"   /* -t: allocating the container's terminal */
+#define STAGE_JOIN "join" /* exec: entering a running container's namespaces */
 
 #endif

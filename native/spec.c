@@ -23,7 +23,9 @@ static uint32_t le32(const unsigned char *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int known_type(uint32_t t) { return (t >= REC_ARG && t <= REC_READONLY) || (t >= REC_CAPS && t <= REC_LOOPBACK) || t == REC_END; }
+static int known_type(uint32_t t) {
+  return (t >= REC_ARG && t <= REC_READONLY) || (t >= REC_CAPS && t <= REC_LOOPBACK) || (t >= REC_TTY && t <= REC_CGROUP_PROCS) || t == REC_END;
+}
 
 static int read_full(int fd, unsigned char *p, size_t len) {
   size_t got = 0;
@@ -224,6 +226,20 @@ static int decode_one(struct spec *sp, uint32_t type, char *s, size_t n, struct 
   case REC_CGROUP:
     if (!is_abs(s)) break;
     return strv_push(&sp->cgroup_procs, s) ? (free(s), FAIL(e, STAGE_SPEC, "allocate")) : 0;
+  case REC_TTY:
+  case REC_INIT:
+    if (strcmp(s, "1") != 0) break;
+    free(s);
+    *(type == REC_TTY ? &sp->tty : &sp->init) = 1;
+    return 0;
+  case REC_CGROUP_PROCS:
+    if (!is_abs(s)) break;
+    return strv_push(&sp->exec_cgroup_procs, s) ? (free(s), FAIL(e, STAGE_SPEC, "allocate")) : 0;
+  case REC_EXEC_PID:
+    if (parse_ulong(s, 0x7fffffff, &v) || v == 0) break;
+    free(s);
+    sp->exec_pid = (pid_t)v;
+    return 0;
   default:
     free(s);
     return lerr_set(e, STAGE_SPEC, 0, "unknown spec record type %u", type);
@@ -283,8 +299,9 @@ void spec_free(struct spec *sp) {
   strv_free(&sp->env, 1);
   strv_free(&sp->masks, 1);
   strv_free(&sp->readonly, 1);
-  strv_free(&sp->symlinks, 2);
   strv_free(&sp->cgroup_procs, 1);
+  strv_free(&sp->symlinks, 2);
+  strv_free(&sp->exec_cgroup_procs, 1);
   for (size_t i = 0; i < sp->nmounts; i++) free(sp->mounts[i].type);
   free(sp->mounts);
   free(sp->groups);

@@ -31,6 +31,9 @@ struct spec {
   unsigned long long caps; /* CAP_* bits kept */
   int have_caps, no_new_privs, loopback;
   struct strv cgroup_procs;
+  int tty, init;   /* REC_TTY, REC_INIT */
+  struct strv exec_cgroup_procs; /* REC_CGROUP_PROCS (exec) */
+  pid_t exec_pid; /* REC_EXEC_PID: join this container's namespaces instead of creating new ones */
 };
 
 /* Read records from fd up to and including END into a malloc'd buffer. */

@@ -109,6 +109,11 @@ int main(void) {
   }
 
   ok(EXTRA(99, "x") < 0, "unknown record type");
+  ok(EXTRA(REC_TTY, "1") == 0 && EXTRA(REC_INIT, "1") == 0 && EXTRA(REC_EXEC_PID, "42") == 0, "TTY, INIT, EXEC_PID accepted");
+  ok(EXTRA(REC_TTY, "0") < 0 && EXTRA(REC_INIT, "") < 0, "TTY/INIT other than 1 rejected");
+  ok(EXTRA(REC_EXEC_PID, "0") < 0 && EXTRA(REC_EXEC_PID, "-1") < 0 && EXTRA(REC_EXEC_PID, "99999999999") < 0, "bad EXEC_PID rejected");
+  ok(EXTRA(REC_CGROUP_PROCS, "/sys/fs/cgroup/x/cgroup.procs") == 0 && EXTRA(REC_CGROUP_PROCS, "rel") < 0, "CGROUP_PROCS takes absolute paths");
+  ok(EXTRA(44, "1") < 0, "unassigned lifecycle record type");
   ok(EXTRA(REC_CWD, "/x") < 0, "duplicate CWD");
   ok(EXTRA(REC_UID, "0") < 0, "duplicate UID");
   ok(EXTRA(REC_ENV, "A\0B=1") < 0, "NUL inside a text record");

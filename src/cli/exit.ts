@@ -8,9 +8,14 @@ export const EXIT_NOT_FOUND = 127;
 const NOT_FOUND_ERRNOS = new Set(['ENOENT', 'ENOTDIR']);
 const CANNOT_INVOKE_ERRNOS = new Set(['EACCES', 'EPERM', 'ENOEXEC', 'EISDIR', 'ELOOP', 'ETXTBSY']);
 
+/** Refusals that Docker's daemon answers (the CLI then exits 1, not 125). */
+const DAEMON_REFUSALS = new Set(['ERR_NO_SUCH_CONTAINER', 'ERR_CONTAINER_RUNNING', 'ERR_CONTAINER_NOT_RUNNING', 'ERR_AMBIGUOUS_CONTAINER']);
+
 /** The exit code for an error, and whether the error is one we understand (else it is a bug). */
+
 export function exitCodeFor(error: unknown): number {
   if (!isMyDockerError(error)) return EXIT_MYDOCKER_FAILED;
+  if (DAEMON_REFUSALS.has(error.code)) return 1;
   const launch = error as MyDockerError & { stage?: string; errnoName?: string };
   if (launch.kind === 'launch' && launch.stage === 'exec' && launch.errnoName !== undefined) {
     if (NOT_FOUND_ERRNOS.has(launch.errnoName)) return EXIT_NOT_FOUND;

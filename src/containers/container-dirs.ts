@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcessAlive } from '../util/index.js';
+import { releaseName } from './names.js';
+import { isSameProcess, readConfig, readState } from './state.js';
 
 /** The per-container directories: the writable layer of an overlay root, and the mount point. */
 export interface ContainerDirs {
@@ -35,8 +37,10 @@ export function removeContainerDirs(dirs: ContainerDirs): void {
 }
 
 /**
- * Removes the writable layers of containers whose mydocker was killed (SIGKILL cannot be caught).
- * Their mounts died with their mount namespace; only these files remain.
+ * Removes what dead processes left behind: --rm containers whose owner (mydocker or supervisor) was
+ * killed (SIGKILL cannot be caught), and directories of runs that died before writing a record.
+ * Containers without --rm stay: `ps -a` shows them exited until `rm`. Their mounts died with their
+ * mount namespace; only files remain.
  */
 export function removeOrphanedContainers(root: string): void {
   const base = join(root, 'containers');
@@ -47,7 +51,16 @@ export function removeOrphanedContainers(root: string): void {
     return;
   }
   for (const id of entries) {
+    if (!/^[0-9a-f]{64}$/.test(id)) continue;
     const dir = join(base, id);
+    const config = readConfig(root, id);
+    if (config !== undefined) {
+      const state = readState(root, id);
+      if (config.autoRemove && state !== undefined && state.status !== 'running' && !isSameProcess(state.ownerPid, state.ownerStart)) {
+        removeContainer(root, id, config.name);
+      }
+      continue;
+    }
     try {
       const pid = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
       if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) rmSync(dir, { recursive: true, force: true });
@@ -59,4 +72,10 @@ export function removeOrphanedContainers(root: string): void {
       }
     }
   }
+}
+
+/** Removes a container's directory (writable layer, record, log) and frees its name. */
+export function removeContainer(root: string, id: string, name: string): void {
+  rmSync(join(root, 'containers', id), { recursive: true, force: true });
+  releaseName(root, name, id);
 }

@@ -2,20 +2,23 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import { findLocalImage, type LocalImage } from '../images/index.js';
-import { launch, LaunchError, type LaunchOutcome } from '../launcher/index.js';
+import type { LaunchError, LaunchOutcome } from '../launcher/index.js';
 import { chainId as computeChainId, type Platform } from '../oci/index.js';
 import type { PullEvent } from '../pull/index.js';
 import { familiarName, parseReference, type Reference } from '../reference/index.js';
-import { buildSpec, resolveUser } from '../runtime/index.js';
+import { buildSpec, resolveUser, type RuntimeSpec } from '../runtime/index.js';
 import { findInLayers, SnapshotStore, type LayerDir } from '../snapshots/index.js';
 import { isMyDockerError } from '../errors.js';
 import { createContainerDirs, newContainerId, removeContainerDirs, removeOrphanedContainers } from './container-dirs.js';
 import { chooseSnapshotter, copyRoot, overlayRoot } from './container-root.js';
 import { isImageDirectory, readImageFile } from './safe-read.js';
-import { cgroupMounts, cgroupProcsFiles, createContainerCgroup, detectHierarchy, oomKilled, removeContainerCgroup, removeOrphanedCgroups, type ContainerCgroup } from '../cgroups/index.js';
+import { cgroupMounts, detectHierarchy, removeOrphanedCgroups, type Hierarchy } from '../cgroups/index.js';
 import { writeEtcFiles } from '../runtime/etc-files.js';
 import { amendImageConfig, confineSpec, type RunConfig } from './run-config.js';
 import { MyDockerError } from '../errors.js';
+import { startDetached } from './detach.js';
+import { createRecord } from './record.js';
+import { superviseContainer, writeCgroupRequest } from './supervise.js';
 
 export type RunEvent =
   | { type: 'image-not-found-locally'; reference: Reference }
@@ -34,6 +37,16 @@ export interface RunOptions {
   /** -i: pass stdin through. */
   interactive: boolean;
   platform?: Platform;
+  /** --name; a generated adjective_surname when absent. */
+  name?: string;
+  /** --rm: remove the container (writable layer and record) when it exits. */
+  autoRemove?: boolean;
+  /** -d: start it under a background supervisor and return once the command runs. */
+  detach?: boolean;
+  /** -t: give it a pseudo-terminal. */
+  tty?: boolean;
+  /** --init: a minimal init as PID 1 that forwards signals and reaps zombies. */
+  init?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   /** docker run's container flags (env, mounts, limits, capabilities, …). */
@@ -42,7 +55,8 @@ export interface RunOptions {
 
 export interface RunResult {
   id: string;
-  outcome: LaunchOutcome;
+  /** Undefined for a detached run (the container is still running). */
+  outcome: LaunchOutcome | undefined;
   /** The kernel's OOM killer killed a process of the container (its memory limit was hit). */
   oomKilled?: boolean;
 }
@@ -85,26 +99,16 @@ async function ensureImage(ref: Reference, options: RunOptions): Promise<{ image
   return { image: result.image, layers };
 }
 
-/**
- * The container's cgroup with its limits. Without limits asked for, a host whose cgroups mydocker
- * cannot use only costs the cgroup namespace; with limits, that is an error.
- */
-function createCgroup(hierarchy: ReturnType<typeof detectHierarchy>, id: string, config: RunConfig, options: RunOptions): ContainerCgroup | undefined {
-  const resources = config.resources ?? {};
-  const limited = Object.values(resources).some((v) => v !== undefined);
-  if (!hierarchy) {
-    if (!limited) return undefined;
-    throw new MyDockerError('unsupported', 'ERR_NO_CGROUPS', 'cannot apply resource limits: no cgroup filesystem is mounted', {
-      hint: 'Mount cgroup2 at /sys/fs/cgroup (or the v1 controllers), or run without --memory/--cpus/--pids-limit.',
-    });
-  }
-  const warn = (): void => options.onEvent?.({ type: 'warning', message: 'Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.' });
-  try {
-    return createContainerCgroup(hierarchy, id, resources, warn);
-  } catch (error) {
-    if (limited) throw error;
-    return undefined;
-  }
+function isLimited(config: RunConfig): boolean {
+  return Object.values(config.resources ?? {}).some((v) => v !== undefined);
+}
+
+/** Limits need cgroups; without limits, a host whose cgroups mydocker cannot use only costs the cgroup namespace. */
+function checkCgroups(hierarchy: Hierarchy | undefined, config: RunConfig): void {
+  if (hierarchy || !isLimited(config)) return;
+  throw new MyDockerError('unsupported', 'ERR_NO_CGROUPS', 'cannot apply resource limits: no cgroup filesystem is mounted', {
+    hint: 'Mount cgroup2 at /sys/fs/cgroup (or the v1 controllers), or run without --memory/--cpus/--pids-limit.',
+  });
 }
 
 /**
@@ -131,8 +135,7 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
   removeOrphanedContainers(root);
   const id = newContainerId();
   const dirs = createContainerDirs(root, id);
-  options.onEvent?.({ type: 'container-created', id });
-  let cgroup: ContainerCgroup | undefined;
+  let recorded = false;
   try {
     const workingDir = imageConfig.config.WorkingDir;
     const workingLayer = workingDir ? findInLayers(layers, workingDir) : undefined;
@@ -143,37 +146,57 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
     const hostname = config.hostname ?? id.slice(0, 12);
     const command = config.entrypoint !== undefined ? [] : options.command;
     const etcMounts = writeEtcFiles(dirs.dir, { hostname, ...(config.name !== undefined && { name: config.name }), extraHosts: config.extraHosts ?? [], dns: config.dns ?? [], network: config.network ?? 'host' });
-    cgroup = createCgroup(hierarchy, id, config, options);
-    const cgroupProcs = cgroup ? cgroupProcsFiles(cgroup) : [];
-    const start = (snapshotter: 'overlay' | 'copy'): Promise<LaunchOutcome> => {
+    checkCgroups(hierarchy, config);
+    if (hierarchy) writeCgroupRequest(root, id, { resources: config.resources ?? {}, limited: isLimited(config) });
+    const specFor = (snapshotter: 'overlay' | 'copy'): RuntimeSpec => {
       const rootPlan = snapshotter === 'overlay' ? overlayRoot(snapshots, layerChainIds(local), dirs) : copyRoot(layers, dirs);
       // docker run creates a missing WorkingDir; in the writable layer, so the image is untouched.
       if (createWorkingDir) mkdirSync(join(dirs.upper, workingDir), { recursive: true, mode: 0o755 });
       const base = buildSpec(imageConfig, { command, hostname, user, rootPath: dirs.rootfs, rootMount: rootPlan.mount });
-      const spec = confineSpec(base, config, { etcMounts, cgroupProcs, ...(hierarchy && { cgroupMounts: cgroupMounts(hierarchy) }) });
-      return launch(spec, { stdin: options.interactive ? 'inherit' : 'ignore', ...(options.signal && { signal: options.signal }), ...(rootPlan.cwd !== undefined && { cwd: rootPlan.cwd }) });
+      const spec = confineSpec(base, config, { etcMounts, cgroupProcs: [], ...(hierarchy && { cgroupMounts: cgroupMounts(hierarchy) }) });
+      if (options.tty === true) spec.process.terminal = true;
+      if (options.init === true) spec.init = true;
+      return spec;
     };
-    const finish = (outcome: LaunchOutcome): RunResult => {
-      const oom = cgroup !== undefined && oomKilled(cgroup);
-      if (oom) options.onEvent?.({ type: 'out-of-memory', id, mainProcess: outcome.kind === 'signaled' && outcome.signal === 9 });
-      return { id, outcome, ...(oom && { oomKilled: true }) };
-    };
-    if (choice.snapshotter === 'copy') {
-      options.onEvent?.({ type: 'snapshotter-fallback', reason: choice.reason ?? 'overlayfs is not available' });
-      return finish(await start('copy'));
+    if (choice.snapshotter === 'copy') options.onEvent?.({ type: 'snapshotter-fallback', reason: choice.reason ?? 'overlayfs is not available' });
+    const spec = specFor(choice.snapshotter);
+    createRecord(root, dirs, {
+      ...(options.name !== undefined && { name: options.name }),
+      image,
+      imageId: local.configDigest,
+      spec,
+      user: imageConfig.config.User ?? '',
+      autoRemove: options.autoRemove === true,
+      openStdin: options.interactive,
+    });
+    recorded = true;
+    options.onEvent?.({ type: 'container-created', id });
+    if (options.detach === true) {
+      await startDetached(root, id);
+      return { id, outcome: undefined };
     }
-    try {
-      return finish(await start('overlay'));
-    } catch (error) {
-      // The overlay mount itself failed (filesystem without overlay support, no user xattrs...):
-      // nothing ran yet, so the same container starts again on a copy.
-      if (!(error instanceof LaunchError && error.stage === 'root')) throw error;
+    // The overlay mount itself may fail (filesystem without overlay support, no user xattrs...):
+    // nothing ran yet, so the same container starts again on a copy.
+    const fallback = (error: LaunchError): RuntimeSpec => {
       options.onEvent?.({ type: 'snapshotter-fallback', reason: error.message });
       for (const name of readdirSync(dirs.upper)) rmSync(join(dirs.upper, name), { recursive: true, force: true });
-      return finish(await start('copy'));
-    }
+      return specFor('copy');
+    };
+    const seen = { oom: false };
+    // Records running/exited and removes a --rm container at its end.
+    const outcome = await superviseContainer(root, id, {
+      stdin: options.interactive ? 'inherit' : 'ignore',
+      logged: false,
+      ...(options.signal && { signal: options.signal }),
+      ...(choice.snapshotter === 'overlay' && { fallback }),
+      onCgroupWarning: () => options.onEvent?.({ type: 'warning', message: 'Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.' }),
+      onOutOfMemory: (mainProcess) => {
+        seen.oom = true;
+        options.onEvent?.({ type: 'out-of-memory', id, mainProcess });
+      },
+    });
+    return { id, outcome, ...(seen.oom && { oomKilled: true }) };
   } finally {
-    if (cgroup) await removeContainerCgroup(cgroup);
-    removeContainerDirs(dirs);
+    if (!recorded) removeContainerDirs(dirs);
   }
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { RuntimeSpec } from '../runtime/spec.js';
 import { defaultMounts, defaultNamespaces, defaultSymlinks } from '../runtime/linux-defaults.js';
+import { encodeExecSpec } from './encode-exec.js';
 import { encodeSpec, mountFlags, namespaceBits } from './encode-spec.js';
 import { LaunchError } from './errors.js';
 import { CLONE, MS, RecordType } from './protocol.js';
@@ -104,4 +105,34 @@ describe('encodeSpec', () => {
       assert.throws(() => encodeSpec(s), (e: unknown) => e instanceof LaunchError && e.stage === 'spec' && e.code === 'ERR_LAUNCH_SPEC');
     });
   }
+});
+
+describe('lifecycle records (40-59)', () => {
+  it('adds TTY and INIT before END only when asked', () => {
+    const plain = decode(encodeSpec(spec())).map(([t]) => t);
+    assert.ok(!plain.includes(RecordType.TTY) && !plain.includes(RecordType.INIT));
+    const base = spec();
+    const both = decode(encodeSpec({ ...base, process: { ...base.process, terminal: true }, init: true }));
+    assert.deepEqual(both.slice(-3), [[RecordType.TTY, ['1']], [RecordType.INIT, ['1']], [RecordType.END, ['']]]);
+  });
+  it('encodes an exec: the command, env, cwd, ids, the pid to join, and the placeholders the decoder needs', () => {
+    const records = decode(encodeExecSpec({ pid: 4242, args: ['ps', 'aux'], env: ['A=1'], cwd: '/tmp', uid: 5, gid: 6, additionalGids: [7], terminal: true }));
+    assert.deepEqual(records, [
+      [RecordType.ARG, ['ps']],
+      [RecordType.ARG, ['aux']],
+      [RecordType.ENV, ['A=1']],
+      [RecordType.CWD, ['/tmp']],
+      [RecordType.ROOT, ['/']],
+      [RecordType.NAMESPACES, [String(CLONE.NEWNS)]],
+      [RecordType.UID, ['5']],
+      [RecordType.GID, ['6']],
+      [RecordType.GROUP, ['7']],
+      [RecordType.EXEC_PID, ['4242']],
+      [RecordType.TTY, ['1']],
+      [RecordType.END, ['']],
+    ]);
+    assert.throws(() => encodeExecSpec({ pid: 1, args: ['x'], env: [], cwd: 'rel', uid: 0, gid: 0, additionalGids: [], terminal: false }), LaunchError);
+    const joined = decode(encodeExecSpec({ pid: 1, args: ['x'], env: [], cwd: '/', uid: 0, gid: 0, additionalGids: [], terminal: false, cgroupProcs: ['/sys/fs/cgroup/pids/c/cgroup.procs'] }));
+    assert.deepEqual(joined.filter(([t]) => t === RecordType.CGROUP_PROCS), [[RecordType.CGROUP_PROCS, ['/sys/fs/cgroup/pids/c/cgroup.procs']]]);
+  });
 });

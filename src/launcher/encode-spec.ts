@@ -77,7 +77,7 @@ function specError(message: string): LaunchError {
   return new LaunchError('spec', 0, `invalid runtime spec: ${message}`);
 }
 
-class RecordWriter {
+export class RecordWriter {
   private readonly chunks: Buffer[] = [];
 
   add(type: RecordType, ...fields: string[]): void {
@@ -97,12 +97,12 @@ class RecordWriter {
   }
 }
 
-function checkId(what: string, id: number): string {
+export function checkId(what: string, id: number): string {
   if (!Number.isInteger(id) || id < 0 || id > 0xfffffffe) throw specError(`${what} ${id} is not a valid id`);
   return String(id);
 }
 
-function checkAbsolute(what: string, path: string): string {
+export function checkAbsolute(what: string, path: string): string {
   if (!path.startsWith('/')) throw specError(`${what} "${path}" is not an absolute path`);
   return path;
 }
@@ -166,6 +166,8 @@ export function encodeSpec(spec: RuntimeSpec): Buffer {
   encodeConfinement(w, spec, namespaces);
   // Last, so the mounts and symlinks above can still create their targets in the root.
   if (spec.root.readonly) w.add(RecordType.READONLY, '/');
+  if (proc.terminal === true) w.add(RecordType.TTY, '1');
+  if (spec.init === true) w.add(RecordType.INIT, '1');
   w.add(RecordType.END);
   return w.bytes();
 }

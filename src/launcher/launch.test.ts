@@ -116,7 +116,7 @@ for (const mode of ['overlay', 'bind'] as const) {
       (child.stdio[3] as NodeJS.WritableStream).end(encodeSpec(sh('ls /proc/$$/fd; true')));
       await new Promise((resolve) => child.on('close', resolve));
       assert.equal(stdout, '0\n1\n2\n');
-      assert.match(report, /^pid\t\d+\nexit\t0\n$/);
+      assert.match(report, /^pid\t\d+\nstarted\nexit\t0\n$/);
     });
 
     it('hides the host filesystem', async () => {
@@ -214,7 +214,8 @@ for (const mode of ['overlay', 'bind'] as const) {
         const r = await runInChild(fixture, makeSpec(fixture, mode, ['sleep', '30']), (child, events) => {
           if (events.at(-1)?.type === 'container-started') setTimeout(() => child.kill('SIGKILL'), delay);
         });
-        const pids = r.events.map((e) => e.pid);
+        // launcher-started and container-started (command-started may follow: it repeats the pid).
+        const pids = r.events.filter((e) => e.type !== 'command-started').map((e) => e.pid);
         assert.equal(pids.length, 2, 'saw the launcher and the container start');
         assert.ok(await waitUntil(() => pids.every(isGone)), `processes ${pids.join(', ')} are gone`);
         assert.ok(await waitUntil(() => mountsUnder(fixture.dir).length === 0), 'no mount leaked');

@@ -14,7 +14,11 @@ import { packageRoot } from '../util/index.js';
 export type LaunchOutcome = { kind: 'exited'; code: number } | { kind: 'signaled'; signal: number };
 
 /** Progress of a launch, for callers that place pids in cgroups or show status. */
-export type LaunchEvent = { type: 'launcher-started'; pid: number } | { type: 'container-started'; pid: number };
+export type LaunchEvent =
+  | { type: 'launcher-started'; pid: number }
+  | { type: 'container-started'; pid: number }
+  /** The command was exec'd (setup succeeded): the container is really running. */
+  | { type: 'command-started'; pid: number };
 
 /** Options of launch(). */
 export interface LaunchOptions {
@@ -24,6 +28,10 @@ export interface LaunchOptions {
   onEvent?: (e: LaunchEvent) => void;
   /** The launcher's working directory while it mounts (relative overlay lowerdirs resolve from it). */
   cwd?: string;
+  /** When set, the container's stdout and stderr are piped here instead of inherited (logs). */
+  output?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** -t: also forward SIGWINCH, so the launcher resizes the container's terminal. */
+  terminal?: boolean;
 }
 
 /** Signals a user sends to mydocker that belong to the container. */
@@ -36,14 +44,25 @@ export function launcherPath(): string {
 
 /** Run the container described by `spec` to completion; throws LaunchError on setup/exec failure. */
 export function launch(spec: RuntimeSpec, options: LaunchOptions): Promise<LaunchOutcome> {
-  const bytes = encodeSpec(spec);
+  return launchEncoded(encodeSpec(spec), spec.process.args[0] ?? '', options);
+}
+
+/** launch() for an already encoded record stream (exec builds its own). */
+export function launchEncoded(bytes: Buffer, command: string, options: LaunchOptions): Promise<LaunchOutcome> {
   if (options.signal?.aborted) {
     return Promise.reject(new MyDockerError('interrupted', 'ERR_LAUNCH_ABORTED', 'the launch was aborted before it started'));
   }
   const path = launcherPath();
   // detached: its own session, so a terminal's ^C reaches only us and is forwarded exactly once
   // (Docker's CLI proxies signals the same way); stdout/stderr stay the container's, unbuffered.
-  const child = spawn(path, [], { stdio: [options.stdin, 'inherit', 'inherit', 'pipe', 'pipe'], detached: true, ...(options.cwd !== undefined && { cwd: options.cwd }) });
+  const out = options.output ? 'pipe' : 'inherit';
+  const child = spawn(path, [], { stdio: [options.stdin, out, out, 'pipe', 'pipe'], detached: true, ...(options.cwd !== undefined && { cwd: options.cwd }) });
+  if (options.output) {
+    const write = options.output;
+    child.stdout?.on('data', (chunk: Buffer) => write('stdout', chunk));
+    child.stderr?.on('data', (chunk: Buffer) => write('stderr', chunk));
+  }
+  const forwarded: readonly NodeJS.Signals[] = options.terminal ? [...FORWARDED, 'SIGWINCH'] : FORWARDED;
   const specPipe = child.stdio[3] as Writable | null;
   const reportPipe = child.stdio[4] as Readable | null;
 
@@ -56,6 +75,7 @@ export function launch(spec: RuntimeSpec, options: LaunchOptions): Promise<Launc
         containerPid = line.pid;
         options.onEvent?.({ type: 'container-started', pid: line.pid });
       }
+      if (line.type === 'started') options.onEvent?.({ type: 'command-started', pid: containerPid });
     });
 
     const forward = (signal: NodeJS.Signals): void => {
@@ -69,11 +89,11 @@ export function launch(spec: RuntimeSpec, options: LaunchOptions): Promise<Launc
       else child.kill('SIGKILL');
     };
     const cleanup = (): void => {
-      for (const signal of FORWARDED) process.off(signal, forward);
+      for (const signal of forwarded) process.off(signal, forward);
       options.signal?.removeEventListener('abort', onAbort);
     };
 
-    for (const signal of FORWARDED) process.on(signal, forward);
+    for (const signal of forwarded) process.on(signal, forward);
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.once('spawn', () => {
@@ -92,7 +112,7 @@ export function launch(spec: RuntimeSpec, options: LaunchOptions): Promise<Launc
       cleanup();
       reader.end();
       try {
-        resolve(outcome(reader, spec.process.args[0] ?? '', { code, signal, aborted, spawnError, path }));
+        resolve(outcome(reader, command, { code, signal, aborted, spawnError, path }));
       } catch (error) {
         reject(error);
       }

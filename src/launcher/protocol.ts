@@ -23,6 +23,11 @@ export const RecordType = {
   NO_NEW_PRIVS: 21,
   CGROUP: 22,
   LOOPBACK: 23,
+  /** lifecycle (40-59): -t, --init, exec into a running container. */
+  TTY: 40,
+  INIT: 41,
+  EXEC_PID: 42,
+  CGROUP_PROCS: 43,
   END: 255,
 } as const;
 
@@ -46,17 +51,20 @@ export type Stage =
   | 'cgroup'
   | 'caps'
   | 'network'
+  | 'tty'
+  | 'join'
   | 'launcher';
 
 /** Stages the native launcher itself may report. */
-export const NATIVE_STAGES: readonly Stage[] = ['spec', 'clone', 'mount', 'root', 'pivot', 'hostname', 'user', 'cwd', 'exec', 'cgroup', 'caps', 'network'];
+export const NATIVE_STAGES: readonly Stage[] = ['spec', 'clone', 'mount', 'root', 'pivot', 'hostname', 'user', 'cwd', 'exec', 'cgroup', 'caps', 'network', 'tty', 'join'];
 
 /** One decoded report line (fd 4). */
 export type ReportLine =
   | { type: 'pid'; pid: number }
   | { type: 'error'; stage: Stage; errno: number; message: string }
   | { type: 'exit'; code: number }
-  | { type: 'signal'; signal: number };
+  | { type: 'signal'; signal: number }
+  | { type: 'started' };
 
 /** mount(2) MS_* flag bits (linux/mount.h). */
 export const MS = {

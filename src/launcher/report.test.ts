@@ -9,12 +9,15 @@ describe('parseReportLine', () => {
     ['exit\t0', { type: 'exit', code: 0 }],
     ['exit\t255', { type: 'exit', code: 255 }],
     ['signal\t9', { type: 'signal', signal: 9 }],
+    ['started', { type: 'started' }],
+    ['error\ttty\t5\topen /dev/ptmx', { type: 'error', stage: 'tty', errno: 5, message: 'open /dev/ptmx' }],
+    ['error\tjoin\t3\topen /proc/1/root', { type: 'error', stage: 'join', errno: 3, message: 'open /proc/1/root' }],
     ['error\texec\t2\texec "x": No such file', { type: 'error', stage: 'exec', errno: 2, message: 'exec "x": No such file' }],
     ['error\tmount\t1\ta\tb', { type: 'error', stage: 'mount', errno: 1, message: 'a\tb' }],
   ];
   for (const [line, expected] of good) it(`parses ${JSON.stringify(line)}`, () => assert.deepEqual(parseReportLine(line), expected));
 
-  const bad = ['', 'pid', 'pid\t0', 'pid\t-1', 'pid\t12x', 'exit\t256', 'exit\t01', 'signal\t0', 'signal\t99', 'error\tbogus\t1\tm', 'error\texec\tx\tm', 'error\texec\t1', 'hello\t1', 'exit\t1\t2'];
+  const bad = ['', 'pid', 'pid\t0', 'pid\t-1', 'pid\t12x', 'exit\t256', 'exit\t01', 'signal\t0', 'signal\t99', 'error\tbogus\t1\tm', 'error\texec\tx\tm', 'error\texec\t1', 'hello\t1', 'exit\t1\t2', 'started\t1'];
   for (const line of bad) it(`rejects ${JSON.stringify(line)}`, () => assert.equal(parseReportLine(line), undefined));
 });
 

@@ -24,6 +24,8 @@ export function parseReportLine(line: string): ReportLine | undefined {
       const signal = decimal(a);
       return fields.length === 2 && signal !== undefined && signal > 0 && signal < 65 ? { type, signal } : undefined;
     }
+    case 'started':
+      return fields.length === 1 ? { type } : undefined;
     case 'error': {
       const errno = decimal(fields[2]);
       if (fields.length < 4 || errno === undefined || !NATIVE_STAGES.includes(a as Stage)) return undefined;

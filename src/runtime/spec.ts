@@ -35,6 +35,8 @@ export interface ProcessSpec {
   capabilities?: { bounding: string[] };
   /** Set PR_SET_NO_NEW_PRIVS before exec (--security-opt no-new-privileges). */
   noNewPrivileges?: boolean;
+  /** -t: the command gets a new pseudo-terminal as its controlling terminal and stdio. */
+  terminal?: boolean;
 }
 
 export interface RuntimeSpec {
@@ -62,4 +64,6 @@ export interface RuntimeSpec {
     /** Bring `lo` up in the new network namespace. (Not in the OCI spec.) */
     loopbackUp?: boolean;
   };
+  /** --init: a minimal init (built into the launcher) is PID 1 and runs the command as its child. (Not in the OCI spec.) */
+  init?: boolean;
 }
