@@ -112,6 +112,8 @@ export interface ConfineInputs {
   etcMounts: Mount[];
   /** cgroup.procs files to join; empty when the host has no usable cgroups. */
   cgroupProcs: string[];
+  /** The container gets its own cgroup when it starts (its cgroup.procs files are added then). */
+  ownCgroup?: boolean;
   /** /sys/fs/cgroup for the container (only with its own cgroup namespace). */
   cgroupMounts?: Mount[];
 }
@@ -130,10 +132,10 @@ export function confineSpec(spec: RuntimeSpec, c: RunConfig, inputs: ConfineInpu
     const have = new Set(mounts.map((m) => m.destination));
     mounts.push(...hostDevices().filter((d) => !have.has(d.destination)));
   }
-  if (inputs.cgroupProcs.length > 0) mounts.push(...(inputs.cgroupMounts ?? []).map((m) => (privileged ? { ...m, options: m.options.filter((o) => o !== 'ro') } : m)));
+  if (inputs.cgroupProcs.length > 0 || inputs.ownCgroup === true) mounts.push(...(inputs.cgroupMounts ?? []).map((m) => (privileged ? { ...m, options: m.options.filter((o) => o !== 'ro') } : m)));
   mounts.push(...inputs.etcMounts.filter((m) => !userTargets.has(m.destination)), ...(c.mounts ?? []));
   const namespaces = [...spec.linux.namespaces];
-  if (inputs.cgroupProcs.length > 0) namespaces.push({ type: 'cgroup' });
+  if (inputs.cgroupProcs.length > 0 || inputs.ownCgroup === true) namespaces.push({ type: 'cgroup' });
   if (c.network === 'none') namespaces.push({ type: 'network' });
   return {
     ...spec,

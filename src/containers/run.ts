@@ -153,7 +153,7 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
       // docker run creates a missing WorkingDir; in the writable layer, so the image is untouched.
       if (createWorkingDir) mkdirSync(join(dirs.upper, workingDir), { recursive: true, mode: 0o755 });
       const base = buildSpec(imageConfig, { command, hostname, user, rootPath: dirs.rootfs, rootMount: rootPlan.mount });
-      const spec = confineSpec(base, config, { etcMounts, cgroupProcs: [], ...(hierarchy && { cgroupMounts: cgroupMounts(hierarchy) }) });
+      const spec = confineSpec(base, config, { etcMounts, cgroupProcs: [], ownCgroup: hierarchy !== undefined, ...(hierarchy && { cgroupMounts: cgroupMounts(hierarchy) }) });
       if (options.tty === true) spec.process.terminal = true;
       if (options.init === true) spec.init = true;
       return spec;

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { MyDockerError } from '../errors.js';
 import { fsFailure } from './errors.js';
 import type { EntryMeta } from './fs-ops.js';
+import { packageRoot } from '../util/index.js';
 
-/** Absolute path of the layer helper (dist/src/unpack/ → native/build/). */
+/** Absolute path of the layer helper, built by `npm ci` into native/build/. */
 export function fsutilPath(): string {
-  return fileURLToPath(new URL('../../../native/build/mydocker-fsutil', import.meta.url));
+  return join(packageRoot(), 'native', 'build', 'mydocker-fsutil');
 }
 
 /** A hardlink whose target is not in this layer: linked to a lower layer's file before commit. */
