@@ -43,6 +43,9 @@ export function pullPrinter(ref: Reference | undefined, options: PrinterOptions)
       case 'registry-request':
         if (options.trace) line(`trace: ${event.method} ${event.url} → ${event.status} (${event.ms} ms)`);
         break;
+      case 'registry-retry':
+        if (options.trace) line(`trace: retry ${event.attempt} of ${event.url}${event.offset !== undefined ? ` from byte ${event.offset}` : ''} in ${event.delayMs} ms (${event.reason})`);
+        break;
       default:
         break;
     }
