@@ -7,3 +7,5 @@ export { tagImage } from './tag.js';
 export { removeImages, type RemoveResult, type RemoveStep, type RemoveOptions } from './remove.js';
 export { pruneImages, type PruneOptions, type PruneResult } from './prune.js';
 export { diskUsage, type UsageLine } from './disk-usage.js';
+export { saveImages, type SaveDestination, type SavedImage } from './save.js';
+export { loadImages, type LoadEvent, type LoadedImage, type LoadOptions } from './load.js';
