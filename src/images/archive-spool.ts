@@ -128,7 +128,7 @@ export async function spoolArchive(input: Readable | NodeJS.ReadableStream, dir:
     const cause = feedError ?? error;
     if (isMyDockerError(cause)) throw cause;
     if (signal?.aborted === true) throw new MyDockerError('interrupted', 'ERR_INTERRUPTED', 'interrupted; nothing was loaded');
-    throw badArchive(cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause), cause);
+    throw badArchive(cause instanceof Error ? cause.message.replace(/[.?!]+$/, '') : String(cause), cause);
   }
   if (count === 0 && spool.size === 0) throw badArchive('it is empty');
   for (const [name, target] of links) {

@@ -1,7 +1,7 @@
 import type { Settings } from '../config/index.js';
 import { familiarName, parseReference, repositoryName } from '../reference/index.js';
-import { imageNames, readCatalog, type CatalogImage } from './catalog.js';
-import { referenceOf } from './image-refs.js';
+import { imageNames, readCatalog } from './catalog.js';
+import { referenceOf, type RefEntry } from './image-refs.js';
 import { unpackedSize } from './unpacked-store.js';
 
 /** One image as `docker images` describes it. */
@@ -30,20 +30,21 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-/** Whether an image has a name matching `docker images REPOSITORY[:TAG]`. */
-function matchesReference(image: CatalogImage, filter: string): boolean {
+/** A predicate for the names `docker images REPOSITORY[:TAG]` shows. */
+function nameFilter(filter: string): (r: RefEntry) => boolean {
   const hasTag = /:[\w*][\w.*-]*$/.test(filter.split('/').pop() ?? '');
   if (filter.includes('*')) {
     const pattern = globToRegExp(filter);
-    return image.refs.some((r) => {
+    return (r) => {
+      if (hasTag && r.tag === undefined) return false;
       const familiar = familiarName(referenceOf(r.repository, hasTag ? r.tag : undefined));
-      const full = hasTag && r.tag !== undefined ? `${r.repository}:${r.tag}` : r.repository;
+      const full = hasTag ? `${r.repository}:${r.tag ?? ''}` : r.repository;
       return pattern.test(familiar) || pattern.test(full);
-    });
+    };
   }
   const ref = parseReference(filter);
   const repository = repositoryName(ref);
-  return image.refs.some((r) => r.repository === repository && (!hasTag || r.tag === ref.tag));
+  return (r) => r.repository === repository && (!hasTag || r.tag === ref.tag);
 }
 
 function parseCreated(value: string | undefined): Date | undefined {
@@ -56,7 +57,11 @@ function parseCreated(value: string | undefined): Date | undefined {
 export function listImages(settings: Settings, options: ListOptions = {}): ImageSummary[] {
   let images = readCatalog(settings).images;
   const { reference } = options;
-  if (reference !== undefined) images = images.filter((image) => matchesReference(image, reference));
+  if (reference !== undefined) {
+    // As Docker: only the matching names are shown, and images without one are left out.
+    const matches = nameFilter(reference);
+    images = images.map((image) => ({ ...image, refs: image.refs.filter(matches) })).filter((image) => image.refs.length > 0);
+  }
   const summaries = images.map((image): ImageSummary => ({
     id: image.id,
     ...imageNames(image),

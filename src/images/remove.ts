@@ -48,6 +48,11 @@ function removeOne(settings: Settings, name: string, options: RemoveOptions): Re
     remaining = (image?.refs ?? []).filter((r) => r !== ref);
     // Docker: removing the repository's last tag also removes its digest references.
     if (ref.tag !== undefined && !remaining.some((r) => r.tag !== undefined && r.repository === ref.repository)) {
+      // A pulled tag also stands for Docker's separate `repo@digest` reference: report it as Docker does.
+      const digestRef = { ...ref, tag: undefined };
+      if (ref.fromRegistry && !remaining.some((r) => r.tag === undefined && r.repository === ref.repository && r.digest === ref.digest)) {
+        steps.push({ untagged: refName(digestRef) });
+      }
       for (const r of remaining.filter((r) => r.tag === undefined && r.repository === ref.repository)) untag(r);
       remaining = remaining.filter((r) => r.repository !== ref.repository || r.tag !== undefined);
     }
@@ -59,6 +64,11 @@ function removeOne(settings: Settings, name: string, options: RemoveOptions): Re
       });
     }
     for (const r of image.refs) untag(r);
+    // Pulled tags also stand for Docker's `repo@digest` references, which Docker untags too.
+    for (const r of image.refs.filter((x) => x.tag !== undefined && x.fromRegistry)) {
+      const untagged = refName({ ...r, tag: undefined });
+      if (!steps.some((step) => 'untagged' in step && step.untagged === untagged)) steps.push({ untagged });
+    }
     remaining = [];
   }
   if (image && remaining.length === 0) steps.push(...deleteImages(settings, [image]));

@@ -130,3 +130,15 @@ export async function ensureUnpacked(settings: Settings, image: LocalImage, sign
     throw error;
   }
 }
+
+/** Chain IDs of everything unpacked (tests count these to check sharing and removal). */
+export function listUnpacked(settings: Settings): string[] {
+  try {
+    return readdirSync(join(settings.root, 'rootfs'))
+      .filter((name) => /^[0-9a-f]{64}$/.test(name))
+      .map((hex) => `sha256:${hex}`);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
