@@ -256,6 +256,20 @@ test('load docker save (old format) and an OCI layout; save → rmi → load rou
   assert.equal(piped.status, 0, String(piped.stderr));
   assert.ok(piped.stdout.equals(readFileSync(saved)), 'stdout archive equals the -o archive');
 
+  // podman save style: gzip-compressed layer files in a docker-archive; docker save's old format
+  // links a layer it already wrote (symlink) instead of writing it twice.
+  const podman = await fixtureImage('podman');
+  assertRun(await loadFile(root, await writeArchive('podman.tar', dockerArchiveEntries(podman, ['localhost/podman:v1'], true))), { code: 0, stdout: 'Loaded image: localhost/podman:v1\n' });
+  assertRun(await c.h.runCli(['run', 'localhost/podman:v1'], { root }), { code: 0, stdout: 'podman' });
+  const linked = await fixtureImage('linked');
+  const entries = dockerArchiveEntries(linked, ['linked:v1']);
+  const base = entries[2]?.name ?? '';
+  const aliased = await loadFile(root, await writeArchive('linked.tar', [
+    ...entries.map((e) => (e === entries[2] ? { name: base, link: `../shared/layer.tar` } : e)),
+    { name: 'shared/layer.tar', data: entries[2]?.data ?? Buffer.alloc(0) },
+  ]));
+  assertRun(aliased, { code: 0, stdout: 'Loaded image: linked:v1\n' });
+
   // A plain OCI layout whose ref.name is a full name; one without a name loads by ID.
   const other = await fixtureImage('two');
   const oci = await writeArchive('layout.tar', ociLayoutEntries(other, 'fixture:two'));
@@ -337,8 +351,14 @@ test('load of archives written by skopeo (docker-archive and oci-archive)', asyn
   assertRun(await c.h.runCli(['run', 'skopeo/config:v1'], { root }), { code: 0, stdout: 'entry cmd-default\n' });
   assertRun(await loadFile(root, ociArchive), { code: 0, stdout: 'Loaded image: skopeo/config:v2\n', stderr: '' });
   assertRun(await c.h.runCli(['run', 'skopeo/config:v2', 'x'], { root }), { code: 0, stdout: 'entry x\n' });
-  const ids = lines(await c.h.runCli(['images', '-q'], { root }));
+  const ids = lines(await c.h.runCli(['images', '-q', 'skopeo/config'], { root }));
   assert.equal(new Set(ids).size, 1, 'both archives hold the same image (same config digest)');
+
+  // A multi-platform OCI archive (skopeo --all): the host's image is loaded.
+  const multi = path.join(work, 'skopeo-multi.tar');
+  await promisify(execFile)('skopeo', ['--policy', policy, 'copy', '--all', '--src-tls-verify=false', `docker://${c.ref(IMAGES.ociindex)}`, `oci-archive:${multi}:multi:v1`], { timeout: 60_000 });
+  assertRun(await loadFile(root, multi), { code: 0, stdout: 'Loaded image: multi:v1\n' });
+  assertRun(await c.h.runCli(['run', 'multi:v1', 'cat', '/platform'], { root }), { code: 0, stdout: 'linux/amd64\n' });
 
   // Our save is read back by skopeo (an OCI tool) and by docker-archive readers.
   const saved = path.join(work, 'resaved.tar');
