@@ -8,7 +8,7 @@ import { familiarName } from '../reference/index.js';
 import { ContentStore } from '../store/index.js';
 import { readArchiveImages, manifestFor, verifyLayers } from './archive-images.js';
 import { spoolArchive } from './archive-spool.js';
-import type { CatalogImage } from './catalog.js';
+import { resolveAnyLocal, type CatalogImage } from './catalog.js';
 import { deleteUnused } from './gc.js';
 import { ImageRefs } from './image-refs.js';
 import { adoptBlob, hasBlob } from './layer-blobs.js';
@@ -16,7 +16,11 @@ import type { LocalImage } from './resolve-local.js';
 import { ensureUnpacked } from './unpacked-store.js';
 
 /** Progress of a load, as events; the CLI prints Docker's lines from them. */
-export type LoadEvent = { type: 'loaded-name'; name: string; id: string } | { type: 'loaded-id'; id: string };
+export type LoadEvent =
+  | { type: 'loaded-name'; name: string; id: string }
+  | { type: 'loaded-id'; id: string }
+  /** NAME named another image before, which is now dangling (Docker prints this too). */
+  | { type: 'name-moved'; name: string; previousId: string };
 
 export interface LoadOptions {
   signal?: AbortSignal;
@@ -68,6 +72,9 @@ export async function loadImages(settings: Settings, input: Readable | NodeJS.Re
       if (!local) continue;
       const names: string[] = [];
       for (const ref of image.names) {
+        const previous = refs.get(ref, ref.tag ?? 'latest');
+        const previousId = previous === undefined ? undefined : resolveAnyLocal(content, previous)?.configDigest;
+        if (previousId !== undefined && previousId !== local.configDigest) options.onEvent?.({ type: 'name-moved', name: familiarName(ref), previousId });
         refs.set(ref, ref.tag ?? 'latest', local.manifestDigest, false);
         names.push(familiarName(ref));
         options.onEvent?.({ type: 'loaded-name', name: familiarName(ref), id: local.configDigest });

@@ -278,8 +278,11 @@ test('load docker save (old format) and an OCI layout; save → rmi → load rou
   const unnamed = await fixtureImage('three');
   const bare = await loadFile(root, await writeArchive('bare.tar', ociLayoutEntries(unnamed, 'latest')));
   assertRun(bare, { code: 0, stdout: `Loaded image ID: sha256:${unnamed.configHex}\n` });
+  // Loading a name that meant another image moves it, as Docker says; the old image is dangling.
+  const moved = await loadFile(root, await writeArchive('moved.tar', ociLayoutEntries(unnamed, 'fixture:two')));
+  assertRun(moved, { code: 0, stdout: `The image fixture:two already exists, renaming the old one with ID sha256:${other.configHex} to empty string\nLoaded image: fixture:two\n` });
   const listing = await c.h.runCli(['images'], { root });
-  assert.ok(lines(listing).some((l) => l.startsWith('<none>') && l.includes(unnamed.configHex.slice(0, 12))), show(listing));
+  assert.ok(lines(listing).some((l) => l.startsWith('<none>') && l.includes(other.configHex.slice(0, 12))), show(listing));
 });
 
 test('rmi keeps layers another image still uses', async () => {

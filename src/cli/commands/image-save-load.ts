@@ -40,7 +40,8 @@ export async function loadCommand(flags: { input?: string; quiet?: boolean }, co
       signal: context.signal,
       onEvent: (event) => {
         if (flags.quiet) return;
-        context.writeOut(event.type === 'loaded-name' ? `Loaded image: ${event.name}` : `Loaded image ID: ${event.id}`);
+        if (event.type === 'name-moved') context.writeOut(`The image ${event.name} already exists, renaming the old one with ID ${event.previousId} to empty string`);
+        else context.writeOut(event.type === 'loaded-name' ? `Loaded image: ${event.name}` : `Loaded image ID: ${event.id}`);
       },
     });
     return 0;
