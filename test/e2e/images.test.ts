@@ -391,3 +391,19 @@ test('save of a pulled image, when its layer blobs are kept', async (t) => {
   assertRun(await loadFile(root, saved), { code: 0, stdout: `Loaded image: ${busybox}\n` });
   assertRun(await c.h.runCli(['run', busybox, 'echo', 'ok'], { root }), { code: 0, stdout: 'ok\n' });
 });
+
+test('an image pulled by digest is listed as <none> with its digest, and rmi NAME@DIGEST removes it', async () => {
+  const tagged = await pulled([c.ref(IMAGES.busybox)]);
+  const [info] = JSON.parse((await c.h.runCli(['image', 'inspect', c.ref(IMAGES.busybox)], { root: tagged })).stdout) as { RepoDigests: string[] }[];
+  const byDigest = info?.RepoDigests[0] ?? '';
+  assert.match(byDigest, /@sha256:[0-9a-f]{64}$/);
+  const root = await pulled([byDigest]);
+  const listing = await c.h.runCli(['images', '--digests'], { root });
+  const [repo, digest] = byDigest.split('@');
+  assert.match(lines(listing)[1] ?? '', new RegExp(`^${repo} +<none> +${digest} +[0-9a-f]{12} `), show(listing));
+  const removed = await c.h.runCli(['rmi', byDigest], { root });
+  assert.equal(removed.code, 0, show(removed));
+  assert.equal(lines(removed)[0], `Untagged: ${byDigest}`);
+  assert.match(lines(removed)[1] ?? '', /^Deleted: sha256:/);
+  assertEmptyStore(root, removed);
+});
