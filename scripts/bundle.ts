@@ -17,8 +17,9 @@ await build({
   // CommonJS dependencies (commander, undici) call require() for Node's built-ins.
   banner: { js: "import { createRequire as __mydockerRequire } from 'node:module'; const require = __mydockerRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
-  // Loaded from node_modules by Node itself, on the first registry request only: esbuild's
-  // CommonJS interop does not see undici's named exports behind a dynamic import.
-  external: ['undici'],
+  // CommonJS packages that are only ever loaded lazily (pull, load, save) stay in node_modules and
+  // are loaded by Node itself: esbuild's interop hides their named exports behind a dynamic import
+  // (`const { extract } = await import('tar-stream')` would find nothing).
+  external: ['undici', 'tar-stream', 'fzstd'],
   logLevel: 'warning',
 });

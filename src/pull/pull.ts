@@ -79,6 +79,8 @@ export async function pull(ref: Reference, options: PullOptions): Promise<PullRe
   const downloaded = layersDownloaded || content.read(remote.manifestDigest) === undefined;
   for (const [digest, bytes] of remote.documents) content.write(digest, bytes, `document ${digest}`);
   if (ref.tag !== undefined && ref.digest === undefined) new ImageRefs(root).set(ref, ref.tag, remote.topDigest);
+  // Remembered so `images` lists it (as <none> with its digest) and rmi/prune can find it.
+  if (ref.digest !== undefined) new ImageRefs(root).setDigest(ref, remote.topDigest);
   emit({ type: 'pull-done', digest: remote.topDigest, downloaded });
   return {
     image: { manifestDigest: remote.manifestDigest, manifest: remote.manifest, configDigest: remote.manifest.config.digest, config: remote.config, chainId },

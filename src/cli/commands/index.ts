@@ -16,9 +16,11 @@ import { registerWait } from './wait.js';
 
 /** Commands on containers (also under `mydocker container ...`). */
 const CONTAINER_COMMANDS: readonly CommandRegistrar[] = [registerPs, registerStart, registerStop, registerKill, registerRm, registerLogs, registerWait, registerInspect, registerExec];
+import { registerImages } from './images.js';
+import { registerSystem } from './system.js';
 
 /**
  * Every subcommand, in the order `mydocker --help` lists them. Each module owns its argv shape and
  * its action; adding a command is one import and one entry here.
  */
-export const COMMANDS: readonly CommandRegistrar[] = [registerRun, registerPull, registerLogin, registerLogout, ...CONTAINER_COMMANDS, containerGroup([registerRun, ...CONTAINER_COMMANDS])];
+export const COMMANDS: readonly CommandRegistrar[] = [registerRun, registerPull, registerLogin, registerLogout, registerImages, registerSystem, ...CONTAINER_COMMANDS, containerGroup([registerRun, ...CONTAINER_COMMANDS])];

@@ -1,0 +1,64 @@
+import { isMyDockerError, MyDockerError } from '../errors.js';
+import { parseReference, repositoryName, familiarName } from '../reference/index.js';
+import type { RefEntry } from './image-refs.js';
+import type { Catalog, CatalogImage } from './catalog.js';
+
+/** What a user's IMAGE argument named: an image, and the name used when it was a name. */
+export interface LookupResult {
+  image: CatalogImage | undefined;
+  /** The tag or digest reference, when IMAGE was a name rather than an ID. */
+  ref: RefEntry | undefined;
+}
+
+export function noSuchImage(name: string): MyDockerError {
+  return new MyDockerError('not-found', 'ERR_NO_SUCH_IMAGE', `No such image: ${name}`, {
+    hint: "See 'mydocker images' for the local images.",
+  });
+}
+
+const FULL_ID = /^(?:sha256:)?([0-9a-f]{64})$/;
+const ID_PREFIX = /^(?:sha256:)?([0-9a-f]{1,63})$/;
+
+/**
+ * Resolves IMAGE as Docker does: a full ID; else a name (NAME[:TAG] or NAME@DIGEST, `latest` by
+ * default); else a unique ID prefix. Throws "No such image" (or an ambiguity error).
+ */
+export function lookupImage(catalog: Catalog, name: string): LookupResult {
+  const full = FULL_ID.exec(name);
+  if (full) {
+    const image = catalog.images.find((i) => i.id === `sha256:${full[1]}`);
+    if (image) return { image, ref: undefined };
+  }
+  let display = name;
+  try {
+    const ref = parseReference(name);
+    display = familiarName(ref);
+    const repository = repositoryName(ref);
+    const matches = (r: RefEntry): boolean =>
+      r.repository === repository && (ref.digest !== undefined ? r.digest === ref.digest && r.tag === undefined : r.tag === ref.tag);
+    for (const image of catalog.images) {
+      const match = image.refs.find(matches);
+      if (match) return { image, ref: match };
+    }
+    const broken = catalog.broken.find(matches);
+    if (broken) return { image: undefined, ref: broken };
+    // NAME@DIGEST of a tagged image pulled by tag: Docker accepts the manifest digest too.
+    if (ref.digest !== undefined) {
+      const image = catalog.images.find((i) => i.digests.has(ref.digest ?? '') && i.refs.some((r) => r.repository === repository));
+      if (image) return { image, ref: undefined };
+    }
+  } catch (error) {
+    if (!isMyDockerError(error) || error.kind !== 'bad-reference') throw error;
+  }
+  const prefix = ID_PREFIX.exec(name);
+  if (prefix) {
+    const found = catalog.images.filter((i) => i.id.startsWith(`sha256:${prefix[1]}`));
+    if (found.length === 1) return { image: found[0], ref: undefined };
+    if (found.length > 1) {
+      throw new MyDockerError('usage', 'ERR_AMBIGUOUS_ID', `image ID prefix ${name} is ambiguous: it matches ${found.length} images`, {
+        hint: 'Give more digits of the ID.',
+      });
+    }
+  }
+  throw noSuchImage(display);
+}
