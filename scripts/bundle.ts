@@ -1,25 +1,59 @@
 /**
- * Bundles the CLI into dist/bundle/ with esbuild: one file for what every command needs, plus
- * chunks for what is imported lazily (registry client, tar, zstd…). Node resolves and reads each
- * ES module separately, and for ~60 small modules that cost about as much as Node's own start-up;
- * one bundle removes it (see README: start-up latency). The library API stays in dist/src.
+ * Bundles the CLI with esbuild (see README: start-up latency):
+ * - dist/bundle/main.cjs: the whole CLI in one CommonJS file. CommonJS because Node 20 can keep
+ *   V8's compiled code only for scripts (vm.Script cachedData), not for ES modules: bin/mydocker
+ *   loads this file with a code cache, which halves the cost of loading it. Lazily imported code
+ *   (the pull pipeline…) is in the same file but runs only when first required.
+ * - dist/bundle/supervisor-main.js: the detached supervisor's entry (an ES module: it uses
+ *   top-level await, and it starts once per detached container, not per command).
+ * The library API stays in dist/src (tsc's output, ES modules).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Packages loaded only on the way to the network or an archive stay in node_modules, loaded by
+// Node when first needed: bundling them would grow the file every command reads.
+const external = ['undici', 'tar-stream', 'fzstd'];
+
+/**
+ * A script loaded with a code cache cannot import(): V8 does not keep the script's import callback
+ * in the cache. The bundle's few import()s (node:tls, the packages above, all CommonJS) become
+ * require()s, which give the same named exports.
+ */
+function requireInsteadOfImport(code: string): string {
+  const rewritten = code.replace(/\bimport\(("[^"]+")\)/g, 'Promise.resolve().then(() => require($1))');
+  const left = /\bimport\(/.exec(rewritten);
+  if (left) throw new Error(`bundle: an import() that cannot become a require(): ${rewritten.slice(left.index, left.index + 80)}`);
+  return rewritten;
+}
+
+const cli = await build({
+  write: false,
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // packageRoot() walks up from its own file: in the bundle, that file is the bundle.
+  define: { 'import.meta.url': '__mydockerBundleUrl' },
+  banner: { js: "var __mydockerBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  external,
+  logLevel: 'warning',
+});
+mkdirSync('dist/bundle', { recursive: true });
+for (const file of cli.outputFiles) writeFileSync(file.path, requireInsteadOfImport(file.text));
+
 await build({
-  entryPoints: { main: 'src/cli/main.ts', 'supervisor-main': 'src/containers/supervisor-main.ts' },
+  entryPoints: { 'supervisor-main': 'src/containers/supervisor-main.ts' },
   outdir: 'dist/bundle',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // CommonJS dependencies (commander, undici) call require() for Node's built-ins.
+  // CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __mydockerRequire } from 'node:module'; const require = __mydockerRequire(import.meta.url);" },
-  chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS packages that are only ever loaded lazily (pull, load, save) stay in node_modules and
-  // are loaded by Node itself: esbuild's interop hides their named exports behind a dynamic import
-  // (`const { extract } = await import('tar-stream')` would find nothing).
-  external: ['undici', 'tar-stream', 'fzstd'],
+  external,
   logLevel: 'warning',
 });
