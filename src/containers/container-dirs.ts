@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from '../util/index.js';
+import { isProcessAlive, randomHex } from '../util/index.js';
 import { releaseName } from './names.js';
 import { isSameProcess, readConfig, readState } from './state.js';
 
@@ -19,7 +18,7 @@ const STALE_GRACE_MS = 60_000;
 
 /** A new 64-hex container id, as Docker's. */
 export function newContainerId(): string {
-  return randomBytes(32).toString('hex');
+  return randomHex(32);
 }
 
 /** Creates `<root>/containers/<id>/{upper,work,rootfs}` and records the owning process. */

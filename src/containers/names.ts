@@ -2,10 +2,10 @@
  * Container names: Docker's generated adjective_surname names, its name grammar, and a reservation
  * per name (names/<name> created with O_EXCL) so that two concurrent `run --name x` cannot both win.
  */
-import { randomInt } from 'node:crypto';
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode, MyDockerError } from '../errors.js';
+import { randomBelow } from '../util/index.js';
 
 // A short selection of the lists of moby's pkg/namesgenerator (the format is what users know).
 const ADJECTIVES = [
@@ -42,7 +42,7 @@ const NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** A random adjective_surname; "boring_wozniak" is not generated (moby's one rule). */
 export function generateName(): string {
   for (;;) {
-    const name = `${ADJECTIVES[randomInt(ADJECTIVES.length)]}_${SURNAMES[randomInt(SURNAMES.length)]}`;
+    const name = `${ADJECTIVES[randomBelow(ADJECTIVES.length)]}_${SURNAMES[randomBelow(SURNAMES.length)]}`;
     if (name !== 'boring_wozniak') return name;
   }
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config/index.js';
-import { findLocalImage, type LocalImage } from '../images/index.js';
+import { findLocalImage } from '../images/find-local.js';
+import type { LocalImage } from '../images/resolve-local.js';
 import type { LaunchError, LaunchOutcome } from '../launcher/index.js';
 import { chainId as computeChainId, type Platform } from '../oci/index.js';
 import type { PullEvent } from '../pull/index.js';

@@ -5,11 +5,11 @@
  * alive with the same start time: a killed owner takes the container with it (PDEATHSIG), so the
  * record is corrected to "exited" by whoever reads it next.
  */
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode, MyDockerError } from '../errors.js';
 import { nameOwner } from './names.js';
+import { randomHex } from '../util/index.js';
 
 /** What the container is: fixed at creation. */
 export interface ContainerConfig {
@@ -85,7 +85,7 @@ export function isSameProcess(pid: number, start: string): boolean {
  * creates the directory: a container removed meanwhile stays removed. False when it is gone.
  */
 function replaceFile(dir: string, file: string, data: string): boolean {
-  const temp = join(dir, `.${file}.${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temp = join(dir, `.${file}.${process.pid}-${randomHex(4)}`);
   try {
     writeFileSync(temp, data, { mode: 0o644 });
     renameSync(temp, join(dir, file));

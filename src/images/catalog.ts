@@ -1,7 +1,7 @@
 import type { Settings } from '../config/index.js';
 import { hostPlatform, parseManifest } from '../oci/index.js';
 import { familiarName } from '../reference/index.js';
-import { ContentStore } from '../store/index.js';
+import { ContentStore } from '../store/content-store.js';
 import { ImageRefs, referenceOf, type RefEntry } from './image-refs.js';
 import { resolveLocalImage, type LocalImage } from './resolve-local.js';
 

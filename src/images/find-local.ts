@@ -3,7 +3,7 @@ import { ImageRefs } from './image-refs.js';
 import { resolveLocalImage, type LocalImage } from './resolve-local.js';
 import { hostPlatform, type Platform } from '../oci/index.js';
 import type { Reference } from '../reference/index.js';
-import { ContentStore } from '../store/index.js';
+import { ContentStore } from '../store/content-store.js';
 
 /**
  * The image for a reference from the local store alone, or undefined when it must be pulled.

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/index.js';
-import { ContentStore } from '../store/index.js';
+import { ContentStore } from '../store/content-store.js';
 import { imageNames, readCatalog, type Catalog } from './catalog.js';
 import { lookupImage, noSuchImage } from './lookup.js';
 import { unpackedSize } from './unpacked-store.js';

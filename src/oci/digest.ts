@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+// Documents (manifests, configs, chain IDs) are hashed in pure JS: loading node:crypto costs ~4 ms
+// of start-up, and a cached `run` hashes only a few kilobytes. Layers stream through node:crypto.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { MyDockerError } from '../errors.js';
 
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
@@ -10,7 +13,7 @@ export function isDigest(value: unknown): value is string {
 
 /** sha256 digest of a buffer, as "sha256:<hex>". */
 export function sha256Digest(data: Uint8Array | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  return `sha256:${bytesToHex(sha256(typeof data === 'string' ? utf8ToBytes(data) : data))}`;
 }
 
 /** The hex part of a digest (file names in the store). */

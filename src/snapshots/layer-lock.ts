@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, MyDockerError } from '../errors.js';
 import { digestHex } from '../oci/index.js';
-import { isProcessAlive } from '../util/index.js';
+import { isProcessAlive, randomHex } from '../util/index.js';
 
 const POLL_MS = 50;
 // A lock file still empty after this long belongs to a process that died between create and write.
@@ -90,7 +89,7 @@ function isStale(path: string): boolean {
  * it is put back (link fails if yet another process holds it, which the rename race makes harmless).
  */
 function takeOver(path: string): void {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${path}.stale-${process.pid}-${randomHex(4)}`;
   try {
     renameSync(path, aside);
   } catch {

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import { digestHex, isDigest } from '../oci/index.js';
-import { isProcessAlive, writeFileAtomic } from '../util/index.js';
+import { isProcessAlive, randomHex, writeFileAtomic } from '../util/index.js';
 
 /** What is recorded about a snapshot when it is committed. */
 export interface SnapshotInfo {
@@ -124,7 +123,7 @@ export class SnapshotStore {
   /** Removes a snapshot: renamed away first, so it vanishes atomically, then deleted. */
   remove(chainId: string): void {
     if (!isDigest(chainId)) throw new Error(`not a chain ID: ${chainId}`);
-    const doomed = join(this.root, 'tmp', `${process.pid}-rm-${randomBytes(6).toString('hex')}`);
+    const doomed = join(this.root, 'tmp', `${process.pid}-rm-${randomHex(6)}`);
     mkdirSync(join(this.root, 'tmp'), { recursive: true });
     try {
       renameSync(this.dir(chainId), doomed);
@@ -142,7 +141,7 @@ export class SnapshotStore {
 
   /** A fresh private directory (with an empty `fs/`) to unpack a layer in, on the store's filesystem. */
   createTemp(): string {
-    const dir = join(this.root, 'tmp', `${process.pid}-${randomBytes(6).toString('hex')}`);
+    const dir = join(this.root, 'tmp', `${process.pid}-${randomHex(6)}`);
     mkdirSync(join(dir, 'fs'), { recursive: true, mode: 0o755 });
     return dir;
   }

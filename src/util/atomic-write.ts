@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { randomHex } from './random.js';
 
 /** A name for a temporary sibling of `path`, unique across processes (pid) and calls (random). */
 export function tempSibling(path: string): string {
-  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return `${path}.tmp-${process.pid}-${randomHex(4)}`;
 }
 
 /**

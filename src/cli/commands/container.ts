@@ -1,10 +1,11 @@
-import { createInterface } from 'node:readline/promises';
 import { loadSettings } from '../../config/index.js';
 import { pruneContainers } from '../../containers/index.js';
 import type { CommandContext, CommandRegistrar, CommandResult } from './context.js';
 import type { Command } from 'commander';
 
 async function confirm(question: string): Promise<boolean> {
+  // Loaded only when asking: every other command would pay for readline at start-up.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { loadSettings } from '../../config/index.js';
 import { humanSize } from '../output/units.js';
 import type { CommandContext } from './context.js';
@@ -7,6 +6,8 @@ import { withImageStatus } from './image-status.js';
 /** Asks on stderr and reads one answer from stdin; anything but y/yes is a no (Docker's prompt). */
 async function confirm(question: string): Promise<boolean> {
   process.stderr.write(`${question} [y/N] `);
+  // Loaded only when asking: every other command would pay for readline at start-up.
+  const { createInterface } = await import('node:readline');
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     lines.close();
