@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { MyDockerError } from '../errors.js';
-import { COMMANDS } from './commands/index.js';
+import { entriesFor } from './commands/index.js';
 import type { CommandContext, CommandResult } from './commands/context.js';
 import { EXIT_MYDOCKER_FAILED, exitCodeFor, formatError } from './exit.js';
 
@@ -9,7 +9,7 @@ function writeLine(stream: NodeJS.WriteStream): (line: string) => void {
 }
 
 /** Builds the command tree; each action stores its exit code in `result`. */
-function buildProgram(context: CommandContext, result: CommandResult): Command {
+function buildProgram(argv: readonly string[], context: CommandContext, result: CommandResult): Command {
   const program = new Command('mydocker')
     .description('A daemonless, Docker-compatible container tool')
     .option('--trace', 'print every registry request on stderr')
@@ -25,7 +25,7 @@ function buildProgram(context: CommandContext, result: CommandResult): Command {
     context.trace = program.opts<{ trace?: boolean }>().trace === true;
   });
 
-  for (const register of COMMANDS) register(program, context, result);
+  for (const { register } of entriesFor(argv)) register(program, context, result);
   return program;
 }
 
@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = Boolean(process.env['MYDOCKER_DEBUG']);
   try {
     if (argv.length === 0) argv = ['--help'];
-    await buildProgram(context, result).parseAsync(argv, { from: 'user' });
+    await buildProgram(argv, context, result).parseAsync(argv, { from: 'user' });
     return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
