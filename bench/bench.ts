@@ -7,7 +7,7 @@
  *   and against `curl | gzip -d | tar -x` of the same layers; peak RSS of mydocker during the pull;
  * - cold pull of the small busybox image;
  * - cached `run --rm IMAGE /bin/true` for busybox and the large image, against `node -e 0`,
- *   `unshare … chroot ROOTFS /bin/true` and `crun run` of the same root.
+ *   `unshare … chroot ROOTFS /bin/true` and `crun run`/`runc run` of the same root.
  * Runs on a loop-mounted journaled ext4 when possible (see README: benchmarking traps).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -196,29 +196,38 @@ async function main(): Promise<void> {
     const runLarge = median(largeRuns);
     lines.push(row('node -e 0', nodeStart, undefined));
     lines.push(row('unshare --pid --fork --mount --uts --ipc chroot /bin/true', unshare, undefined));
-    let crun: number | undefined;
-    if (existsSync('/usr/bin/crun')) {
-      const bundle = path.join(dir, 'bundle');
+    /** `crun`/`runc run` of the same busybox root (read-only, /bin/true), when installed. */
+    const ociRuntime = async (name: 'crun' | 'runc', runArgs: (bundle: string, id: string) => string[]): Promise<number | undefined> => {
+      if (!existsSync(`/usr/bin/${name}`) && !existsSync(`/usr/sbin/${name}`)) {
+        lines.push(`${name} run: not measured here (not installed: apt-get install ${name})`);
+        return undefined;
+      }
+      const bundle = path.join(dir, `bundle-${name}`);
       mkdirSync(bundle, { recursive: true });
-      execFileSync('crun', ['spec'], { cwd: bundle });
-      const config = JSON.parse(execFileSync('cat', [path.join(bundle, 'config.json')]).toString()) as { root: { path: string }; process: { args: string[]; terminal: boolean } };
-      config.root.path = busyboxRootfs;
+      execFileSync(name, ['spec'], { cwd: bundle });
+      const config = JSON.parse(readFileSync(path.join(bundle, 'config.json'), 'utf8')) as { root: { path: string; readonly?: boolean }; process: { args: string[]; terminal: boolean } };
+      config.root = { path: busyboxRootfs, readonly: true };
       config.process.args = ['/bin/true'];
       config.process.terminal = false;
       writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(config));
       let n = 0;
       try {
-        crun = await series(RUNS_START, () => time('crun', ['--cgroup-manager=disabled', 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]));
-        lines.push(row('crun run (same rootfs, /bin/true)', crun, undefined));
+        const ms = await series(RUNS_START, () => time(name, runArgs(bundle, `bench-${process.pid}-${n++}`)));
+        lines.push(row(`${name} run (same rootfs, /bin/true)`, ms, undefined));
+        return ms;
       } catch (error) {
         // e.g. crun 1.8 refuses cgroup "hybrid" hosts (v1 plus a v2 mount with controllers).
-        lines.push(`crun run: not measured here (${(error as Error).message.split('\n')[0]?.slice(-90)})`);
+        lines.push(`${name} run: not measured here (${(error as Error).message.split('\n')[0]?.slice(-90)})`);
+        return undefined;
       }
-    }
+    };
+    const crun = await ociRuntime('crun', (bundle, id) => ['--cgroup-manager=disabled', 'run', '--bundle', bundle, id]);
+    const runc = await ociRuntime('runc', (bundle, id) => ['run', '--bundle', bundle, id]);
     const floorStart = nodeStart + unshare;
     lines.push(row('mydocker run busybox /bin/true (cached)', runBusybox, floorStart, 'node start + unshare/chroot'));
     lines.push(row('mydocker run large /bin/true (cached)', runLarge, runBusybox, 'the busybox run'));
     if (crun) lines.push(row('mydocker run busybox /bin/true vs crun', runBusybox, crun, 'crun'));
+    if (runc) lines.push(row('mydocker run busybox /bin/true vs runc', runBusybox, runc, 'runc'));
     lines.push(`peak RSS of mydocker during the large cold pull: ${(peakKb / 1024).toFixed(0)} MB`);
     console.log(lines.join('\n'));
   } finally {
