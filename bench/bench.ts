@@ -184,7 +184,9 @@ async function main(): Promise<void> {
     const snapshot = readdirSync(path.join(busyboxRoot, 'snapshots')).find((name) => /^[0-9a-f]{64}$/.test(name)) ?? '';
     const busyboxRootfs = path.join(busyboxRoot, 'snapshots', snapshot, 'fs');
     const nodeStart = await series(RUNS_START, () => time(process.execPath, ['-e', '0']));
-    const unshare = await series(RUNS_START, () => time('unshare', ['--pid', '--fork', '--mount', '--uts', '--ipc', 'chroot', busyboxRootfs, '/bin/true']));
+    // The floor of the goal (node start-up + this), with --net as the issue defines it (mydocker's
+    // default network is the host's; a network namespace adds ~0.5 ms here).
+    const unshare = await series(RUNS_START, () => time('unshare', ['--pid', '--fork', '--mount', '--uts', '--ipc', '--net', 'chroot', busyboxRootfs, '/bin/true']));
     // Interleaved, so that the machine's drift hits both images alike.
     const busyboxRuns: number[] = [];
     const largeRuns: number[] = [];
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
     const runBusybox = median(busyboxRuns);
     const runLarge = median(largeRuns);
     lines.push(row('node -e 0', nodeStart, undefined));
-    lines.push(row('unshare --pid --fork --mount --uts --ipc chroot /bin/true', unshare, undefined));
+    lines.push(row('unshare --pid --fork --mount --uts --ipc --net chroot /bin/true', unshare, undefined));
     /** `crun`/`runc run` of the same busybox root (read-only, /bin/true), when installed. */
     const ociRuntime = async (name: 'crun' | 'runc', runArgs: (bundle: string, id: string) => string[]): Promise<number | undefined> => {
       if (!existsSync(`/usr/bin/${name}`) && !existsSync(`/usr/sbin/${name}`)) {
