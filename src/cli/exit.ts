@@ -8,8 +8,8 @@ export const EXIT_NOT_FOUND = 127;
 const NOT_FOUND_ERRNOS = new Set(['ENOENT', 'ENOTDIR']);
 const CANNOT_INVOKE_ERRNOS = new Set(['EACCES', 'EPERM', 'ENOEXEC', 'EISDIR', 'ELOOP', 'ETXTBSY']);
 
-/** Refusals that Docker's daemon answers (the CLI then exits 1, not 125). */
-const DAEMON_REFUSALS = new Set(['ERR_NO_SUCH_CONTAINER', 'ERR_CONTAINER_RUNNING', 'ERR_CONTAINER_NOT_RUNNING', 'ERR_AMBIGUOUS_CONTAINER']);
+/** Refusals that Docker's daemon answers, and its CLI's TTY check: the CLI then exits 1, not 125. */
+const DAEMON_REFUSALS = new Set(['ERR_NO_SUCH_CONTAINER', 'ERR_CONTAINER_RUNNING', 'ERR_CONTAINER_NOT_RUNNING', 'ERR_AMBIGUOUS_CONTAINER', 'ERR_NOT_A_TTY']);
 
 /** The exit code for an error, and whether the error is one we understand (else it is a bug). */
 

@@ -31,7 +31,8 @@ function buildProgram(argv: readonly string[], context: CommandContext, result: 
 
 /** Turns commander's argv errors into docker's wording: "unknown flag: --x", exit 125. */
 function usageError(error: CommanderError, argv: string[]): MyDockerError {
-  const sub = argv.find((a) => !a.startsWith('-'));
+  // An unknown command has no help of its own.
+  const sub = error.code === 'commander.unknownCommand' ? undefined : argv.find((a) => !a.startsWith('-'));
   const seeHelp = `See 'mydocker ${sub ? `${sub} ` : ''}--help'.`;
   const message = error.message.replace(/^error: /, '').replace(/^unknown option/, 'unknown flag:').replace(/^option (\S+, )?(\S+) .*argument missing$/, 'flag needs an argument: $2').replace(/'/g, '');
   return new MyDockerError('usage', 'ERR_USAGE', message, { hint: seeHelp });

@@ -37,6 +37,8 @@ describe('names', () => {
   it("validates with Docker's grammar and drops a leading /", () => {
     assert.equal(validateName('/web.1_a-b'), 'web.1_a-b');
     for (const bad of ['a', '-x', 'a b', 'a/b', '']) assert.throws(() => validateName(bad), /Invalid container name/);
+    assert.equal(validateName('a'.repeat(253)), 'a'.repeat(253));
+    assert.throws(() => validateName('a'.repeat(300)), /at most 253 are allowed/);
   });
   it('reserves a name once; a second reservation is a Docker conflict; release frees it', () => {
     const r = root();

@@ -48,11 +48,18 @@ export function generateName(): string {
 }
 
 /** Checks a --name value; returns it without Docker's optional leading "/". */
+const MAX_NAME_LENGTH = 253;
+
 export function validateName(name: string): string {
   if (!NAME_PATTERN.test(name)) {
     throw new MyDockerError('usage', 'ERR_BAD_NAME', `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
-  return name.replace(/^\//, '');
+  const bare = name.replace(/^\//, '');
+  // A name is a file under containers/names/: the filesystem's 255-byte limit is the real one.
+  if (bare.length > MAX_NAME_LENGTH) {
+    throw new MyDockerError('usage', 'ERR_BAD_NAME', `Invalid container name (${bare.slice(0, 20)}…): ${bare.length} characters, at most ${MAX_NAME_LENGTH} are allowed`);
+  }
+  return bare;
 }
 
 function namesDir(root: string): string {

@@ -193,6 +193,7 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
       ...(options.signal && { signal: options.signal }),
       ...(choice.snapshotter === 'overlay' && { fallback }),
       onCgroupWarning: () => options.onEvent?.({ type: 'warning', message: 'Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.' }),
+      onRecordFailure: (message) => options.onEvent?.({ type: 'warning', message }),
       onOutOfMemory: (mainProcess) => {
         seen.oom = true;
         options.onEvent?.({ type: 'out-of-memory', id, mainProcess });

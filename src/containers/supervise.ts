@@ -103,6 +103,8 @@ export interface SuperviseOptions {
   onContainerPid?: (pid: number) => void;
   /** The OOM killer killed a process of the container; `mainProcess`: its init (exit 137). */
   onOutOfMemory?: (mainProcess: boolean) => void;
+  /** The container's state could not be recorded (a full disk): it runs on, and its exit code stands. */
+  onRecordFailure?: (message: string) => void;
   onCgroupWarning?: (warning: CgroupWarning) => void;
   /**
    * The root mount failed (overlayfs unusable here): the spec to start the container with instead
@@ -116,6 +118,14 @@ export interface SuperviseOptions {
  * with the failure's code when it cannot start); removes it afterwards when it was run with --rm.
  */
 export async function superviseContainer(root: string, id: string, options: SuperviseOptions): Promise<LaunchOutcome> {
+  // Failing to record a transition (ENOSPC…) must not turn the container's own exit code into ours.
+  const record = (write: () => void): void => {
+    try {
+      write();
+    } catch (error) {
+      options.onRecordFailure?.(`cannot record the state of container ${id.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const spec = readSpec(root, id);
   const config = readConfig(root, id);
   acquireOwnerLock(root, id);
@@ -132,7 +142,7 @@ export async function superviseContainer(root: string, id: string, options: Supe
       ...(log && { output: (stream: 'stdout' | 'stderr', chunk: Buffer) => log.write(stream, chunk) }),
       onEvent: (event) => {
         if (event.type === 'container-started') {
-          markRunning(root, id, event.pid);
+          record(() => markRunning(root, id, event.pid));
           options.onContainerPid?.(event.pid);
         }
         if (event.type === 'command-started') options.onStarted?.();
@@ -152,10 +162,11 @@ export async function superviseContainer(root: string, id: string, options: Supe
     }
     log?.flush();
     if (cgroup && oomKilled(cgroup)) options.onOutOfMemory?.(outcome.kind === 'signaled' && outcome.signal === 9);
-    markExited(root, id, exitCodeOf(outcome));
+    // A --rm container is removed next: nobody would read its exit.
+    if (!config?.autoRemove) record(() => markExited(root, id, exitCodeOf(outcome)));
     return outcome;
   } catch (error) {
-    markExited(root, id, failureCode(error), isMyDockerError(error) ? error.message : String(error));
+    record(() => markExited(root, id, failureCode(error), isMyDockerError(error) ? error.message : String(error)));
     throw error;
   } finally {
     if (cgroup) await removeContainerCgroup(cgroup);

@@ -8,6 +8,7 @@ import { closeSync, writeSync } from 'node:fs';
 import { isMyDockerError } from '../errors.js';
 import { LaunchError } from '../launcher/index.js';
 import { superviseContainer } from './supervise.js';
+import { readConfig } from './state.js';
 
 const READY_FD = 3;
 let told = false;
@@ -37,7 +38,9 @@ if (root === undefined || id === undefined) {
 // A terminal hang-up of the mydocker that started us is not the container's business.
 process.on('SIGHUP', () => undefined);
 try {
-  await superviseContainer(root, id, { stdin: 'ignore', logged: true, onStarted: () => tell('ok') });
+  // docker run -d -i: the command's stdin stays open (nothing writes to it yet: no attach).
+  const stdin = readConfig(root, id)?.openStdin === true ? 'hold' : 'ignore';
+  await superviseContainer(root, id, { stdin, logged: true, onStarted: () => tell('ok') });
   tell('ok');
   process.exit(0);
 } catch (error) {

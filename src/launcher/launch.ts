@@ -22,7 +22,8 @@ export type LaunchEvent =
 
 /** Options of launch(). */
 export interface LaunchOptions {
-  stdin: 'inherit' | 'ignore';
+  /** 'hold': a pipe kept open and never written, as Docker gives a detached `-i` container (it never sees EOF). */
+  stdin: 'inherit' | 'ignore' | 'hold';
   /** Aborting kills the container (SIGKILL); launch() then resolves with that outcome. */
   signal?: AbortSignal;
   onEvent?: (e: LaunchEvent) => void;
@@ -56,7 +57,7 @@ export function launchEncoded(bytes: Buffer, command: string, options: LaunchOpt
   // detached: its own session, so a terminal's ^C reaches only us and is forwarded exactly once
   // (Docker's CLI proxies signals the same way); stdout/stderr stay the container's, unbuffered.
   const out = options.output ? 'pipe' : 'inherit';
-  const child = spawn(path, [], { stdio: [options.stdin, out, out, 'pipe', 'pipe'], detached: true, ...(options.cwd !== undefined && { cwd: options.cwd }) });
+  const child = spawn(path, [], { stdio: [options.stdin === 'hold' ? 'pipe' : options.stdin, out, out, 'pipe', 'pipe'], detached: true, ...(options.cwd !== undefined && { cwd: options.cwd }) });
   if (options.output) {
     const write = options.output;
     child.stdout?.on('data', (chunk: Buffer) => write('stdout', chunk));

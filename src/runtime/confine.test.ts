@@ -52,6 +52,14 @@ test('--tmpfs and --mount type=tmpfs: Docker defaults, sizes in bytes', () => {
   assert.throws(() => tmpfsFlagMount('/'), /destination can't be '\/'/);
 });
 
+test('nothing may be mounted over /proc or inside it, but the files lxcfs replaces', () => {
+  assert.throws(() => userMounts({ volumes: ['/proc:/proc'] }), /"\/proc" cannot be mounted because it is inside \/proc/);
+  assert.throws(() => userMounts({ volumes: ['/tmp:/proc/sys/'] }), /"\/proc\/sys" cannot be mounted/);
+  assert.throws(() => userMounts({ tmpfs: ['/proc/kcore'] }), /inside \/proc/);
+  assert.equal(userMounts({ volumes: ['/etc/hostname:/proc/meminfo:ro'] })[0]?.destination, '/proc/meminfo');
+  assert.equal(userMounts({ volumes: ['/tmp:/processes'] })[0]?.destination, '/processes');
+});
+
 test('--mount type=bind readonly and propagation', () => {
   const m = mountFlagMount('type=bind,src=/tmp,target=/data,readonly,bind-propagation=rslave');
   assert.deepEqual(m, { destination: '/data', type: 'bind', source: '/tmp', options: ['rbind', 'rslave', 'ro'] });

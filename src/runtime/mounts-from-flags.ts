@@ -16,11 +16,18 @@ function invalid(message: string, code = 'ERR_BAD_MOUNT'): MyDockerError {
   return new MyDockerError('usage', code, message, { hint: "See 'mydocker run --help'." });
 }
 
+/** The /proc files runc lets a bind replace (lxcfs's virtualized views); nothing else under /proc. */
+const PROC_FILES_ALLOWED = new Set(['/proc/cpuinfo', '/proc/diskstats', '/proc/meminfo', '/proc/stat', '/proc/swaps', '/proc/uptime', '/proc/loadavg', '/proc/slabinfo', '/proc/net/dev', '/proc/sys/kernel/ns_last_pid']);
+
 function checkTarget(target: string, type: string): string {
   if (target === '') throw invalid(`invalid mount config for type "${type}": field Target must not be empty`);
   if (!isAbsolute(target)) throw invalid(`invalid mount config for type "${type}": invalid mount path: '${target}' mount path must be absolute`);
   const clean = normalize(target).replace(/(.)\/+$/, '$1');
   if (clean === '/') throw invalid(`invalid specification: destination can't be '/'`);
+  // Over /proc a mount would undo its masked and read-only paths (runc refuses it the same way).
+  if ((clean === '/proc' || clean.startsWith('/proc/')) && !PROC_FILES_ALLOWED.has(clean)) {
+    throw invalid(`invalid mount config for type "${type}": "${clean}" cannot be mounted because it is inside /proc`);
+  }
   return clean;
 }
 

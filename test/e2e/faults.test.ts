@@ -305,3 +305,31 @@ test('disk full while unpacking (a tiny tmpfs as MYDOCKER_ROOT) → one line, 12
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a disk that fills up while the container runs: its exit code stands (not 125), one warning if its exit cannot be recorded', async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('mounting a tmpfs needs root');
+    return;
+  }
+  const root = mkdtempSync(path.join(os.tmpdir(), 'mydocker-enospc-run-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', root]);
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    t.skip(`cannot mount a tmpfs here: ${String(error)}`);
+    return;
+  }
+  try {
+    assertRun(await c.h.runCli(['pull', '-q', `${c.h.openRegistry}/${IMAGES.busybox}:latest`], { root }), { code: 0 });
+    const fill = 'cat /dev/zero > /fill 2>/dev/null; echo full; exit 3';
+    const removed = await c.h.runCli(['run', '--rm', `${c.h.openRegistry}/${IMAGES.busybox}:latest`, 'sh', '-c', fill], { root });
+    assertRun(removed, { code: 3, stdout: 'full\n', stderr: '' });
+    const kept = await c.h.runCli(['run', `${c.h.openRegistry}/${IMAGES.busybox}:latest`, 'sh', '-c', fill], { root });
+    assert.equal(kept.code, 3, show(kept));
+    assert.equal(kept.stdout, 'full\n');
+    assert.doesNotMatch(kept.stderr, /internal error/, show(kept));
+  } finally {
+    execFileSync('umount', [root]);
+    rmSync(root, { recursive: true, force: true });
+  }
+});

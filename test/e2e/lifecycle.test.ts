@@ -268,3 +268,12 @@ test('concurrent starts of a stopped container run it once', async () => {
   assertRun(await c.run(['logs', name]), { code: 0, stdout: '2\n' });
   assertRun(await c.run(['rm', name]), { code: 0 });
 });
+
+test('run -d -i keeps the command\'s stdin open (cat keeps running), as Docker; without -i it reads EOF', async () => {
+  const open = await detached(['-i', c.busybox, 'cat']);
+  const closed = await detached([c.busybox, 'cat']);
+  await until('cat without -i to end', () => state(c.warmRoot, closed).status === 'exited');
+  await sleep(300);
+  assert.equal(state(c.warmRoot, open).status, 'running');
+  assertRun(await c.run(['rm', '-f', open, closed]), { code: 0 });
+});

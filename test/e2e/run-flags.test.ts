@@ -144,3 +144,26 @@ test('a value flag without its value says so', async () => {
   assertRun(result, { code: 125, stdout: '' });
   assert.match(result.stderr, /flag needs an argument: --memory/, show(result));
 });
+
+test('nothing may be mounted over /proc (it would undo the masked paths): -v and --tmpfs refused, 125', async () => {
+  for (const flags of [['-v', '/proc:/proc'], ['-v', '/tmp:/proc/sys'], ['--tmpfs', '/proc/kcore']]) {
+    const result = await c.run(['run', '--rm', ...flags, c.busybox, 'cat', '/proc/1/cmdline']);
+    assert.equal(result.code, 125, show(result));
+    assert.equal(result.stdout, '', show(result));
+    assert.match(result.stderr, /cannot be mounted because it is inside \/proc/, show(result));
+  }
+});
+
+test('a container name longer than a file name allows is one clear usage error (125)', async () => {
+  const result = await c.run(['run', '--rm', '--name', 'a'.repeat(300), c.busybox, 'true']);
+  assert.equal(result.code, 125, show(result));
+  assert.match(result.stderr, /^mydocker: Invalid container name \(a+…\): 300 characters, at most 253 are allowed/, show(result));
+  assert.doesNotMatch(result.stderr, /internal error/);
+});
+
+test('-it with stdin that is not a terminal: Docker\'s "the input device is not a TTY", exit 1, nothing run', async () => {
+  const result = await c.run(['run', '--rm', '-it', c.busybox, 'echo', 'ran'], { input: 'hello\n' });
+  assert.equal(result.code, 1, show(result));
+  assert.equal(result.stdout, '', show(result));
+  assert.match(result.stderr, /the input device is not a TTY/, show(result));
+});

@@ -1,7 +1,7 @@
 import { loadSettings } from '../../config/index.js';
 import { execInContainer } from '../../containers/index.js';
 import type { CommandRegistrar } from './context.js';
-import { withRawTerminal } from '../output/raw-terminal.js';
+import { requireTerminalStdin, withRawTerminal } from '../output/raw-terminal.js';
 
 interface ExecFlags {
   interactive?: boolean;
@@ -31,6 +31,7 @@ export const registerExec: CommandRegistrar = (program, context, result) => {
       const { root } = loadSettings();
       context.containerStarted();
       const tty = flags.tty === true;
+      if (tty && flags.interactive === true) requireTerminalStdin();
       const outcome = await withRawTerminal(tty && flags.interactive === true, () =>
         execInContainer(root, ref, {
           command,

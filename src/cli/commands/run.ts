@@ -3,7 +3,7 @@ import { run, validateName } from '../../containers/index.js';
 import { MyDockerError } from '../../errors.js';
 import { parsePlatform, type Platform } from '../../oci/index.js';
 import { pullPrinter } from '../output/pull-printer.js';
-import { rawTerminal } from '../output/raw-terminal.js';
+import { rawTerminal, requireTerminalStdin } from '../output/raw-terminal.js';
 import type { CommandContext, CommandRegistrar } from './context.js';
 import { addConfineOptions, parseConfineFlags, type ConfineFlags } from './run-options.js';
 import { formatBytes } from '../../cgroups/index.js';
@@ -34,6 +34,7 @@ export async function runCommand(image: string, command: string[], flags: RunFla
   const name = flags.name !== undefined ? validateName(flags.name) : undefined;
   const config = { ...parseConfineFlags(flags), ...(name !== undefined && { name }) };
   const printer = pullPrinter(config.pull === 'always' ? parseReference(image) : undefined, { trace: context.trace, live: context.errIsTty, write: context.writeErrRaw });
+  if (flags.tty === true && flags.interactive === true && flags.detach !== true) requireTerminalStdin();
   // Raw only once the container exists: pull progress before it needs a cooked terminal.
   const terminal = rawTerminal(flags.tty === true && flags.interactive === true && flags.detach !== true);
   const { id, outcome } = await run(image, {

@@ -1,3 +1,5 @@
+import { MyDockerError } from '../../errors.js';
+
 /**
  * `-it`: the host terminal in raw mode while the container has it, so that keys (Ctrl-C, Ctrl-Z,
  * arrows) reach the container's terminal as bytes. Node restores the mode it found on every exit
@@ -8,6 +10,17 @@ export interface RawTerminal {
   /** Switch to raw mode (no-op when not wanted or stdin is not a terminal). */
   enable(): void;
   restore(): void;
+}
+
+/**
+ * Docker's check before `-it`: the container's terminal is fed from ours, so stdin must be one
+ * (a pipe would reach a shell that never sees an end of input through the terminal).
+ */
+export function requireTerminalStdin(): void {
+  if (process.stdin.isTTY) return;
+  throw new MyDockerError('usage', 'ERR_NOT_A_TTY', 'the input device is not a TTY', {
+    hint: 'Drop -t to pipe input to the container (-i alone), or run from a terminal.',
+  });
 }
 
 export function rawTerminal(wanted: boolean): RawTerminal {
