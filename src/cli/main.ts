@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MyDockerError } from '../errors.js';
 import { entriesFor } from './commands/index.js';
+import { normalizeBooleanValues } from './boolean-values.js';
 import type { CommandContext, CommandResult } from './commands/context.js';
 import { EXIT_MYDOCKER_FAILED, exitCodeFor, formatError } from './exit.js';
 
@@ -66,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
   const debug = Boolean(process.env['MYDOCKER_DEBUG']);
   try {
     if (argv.length === 0) argv = ['--help'];
-    await buildProgram(argv, context, result).parseAsync(argv, { from: 'user' });
+    const program = buildProgram(argv, context, result);
+    await program.parseAsync(normalizeBooleanValues(argv, program), { from: 'user' });
     return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
