@@ -489,3 +489,16 @@ test('rmi of a stopped container\'s image needs -f, which untags it and keeps it
   assert.match(removed.stdout, new RegExp(`^Deleted: sha256:${image}`, 'm'), show(removed));
   assertEmptyStore(root, removed);
 });
+
+test('run accepts an image ID, a unique ID prefix or sha256:ID of a local image, without pulling', async () => {
+  const busybox = c.ref(IMAGES.busybox);
+  const root = await pulled([busybox, c.ref(IMAGES.config)]);
+  const full = lines(await c.h.runCli(['images', '-q', '--no-trunc', busybox], { root }))[0] ?? '';
+  assert.match(full, /^sha256:[0-9a-f]{64}$/);
+  for (const image of [full.slice(7, 11), full.slice(7, 19), full.slice(7), full]) {
+    assertRun(await c.h.runCli(['run', '--rm', image, 'echo', 'x'], { root }), { code: 0, stdout: 'x\n', stderr: '' });
+  }
+  // A name wins over an ID: once another image is tagged with the prefix, the prefix runs that one.
+  assertRun(await c.h.runCli(['tag', c.ref(IMAGES.config), full.slice(7, 11)], { root }), { code: 0 });
+  assertRun(await c.h.runCli(['run', '--rm', full.slice(7, 11)], { root }), { code: 0, stdout: 'entry cmd-default\n', stderr: '' });
+});
