@@ -502,3 +502,25 @@ test('run accepts an image ID, a unique ID prefix or sha256:ID of a local image,
   assertRun(await c.h.runCli(['tag', c.ref(IMAGES.config), full.slice(7, 11)], { root }), { code: 0 });
   assertRun(await c.h.runCli(['run', '--rm', full.slice(7, 11)], { root }), { code: 0, stdout: 'entry cmd-default\n', stderr: '' });
 });
+
+test('one tag pulled for two platforms: the image the tag no longer means is a dangling <none>, pruned', async () => {
+  const multiarch = c.ref(IMAGES.multiarch);
+  for (const order of [['linux/arm64', undefined], [undefined, 'linux/arm64']]) {
+    const root = freshRoot();
+    for (const platform of order) {
+      assertRun(await c.h.runCli(['pull', '-q', ...(platform ? ['--platform', platform] : []), multiarch], { root }), { code: 0 });
+    }
+    const listing = await c.h.runCli(['images'], { root });
+    const rows = lines(listing).slice(1);
+    assert.equal(rows.length, 2, show(listing));
+    assert.ok(rows.some((r) => r.startsWith(`${c.h.openRegistry}/multiarch `)) && rows.some((r) => /^<none> +<none> /.test(r)), show(listing));
+    assertRun(await c.h.runCli(['run', '--rm', multiarch, 'cat', '/platform'], { root }), { code: 0, stdout: 'linux/amd64\n' });
+    const pruned = await c.h.runCli(['image', 'prune', '-f'], { root });
+    assert.match(pruned.stdout, /^deleted: sha256:[0-9a-f]{64}$/m, show(pruned));
+    assert.equal(lines(await c.h.runCli(['images', '-q'], { root })).length, 1);
+    assertRun(await c.h.runCli(['run', '--rm', multiarch, 'cat', '/platform'], { root }), { code: 0, stdout: 'linux/amd64\n' });
+    const removed = await c.h.runCli(['rmi', multiarch], { root });
+    assert.equal(removed.code, 0, show(removed));
+    assertEmptyStore(root, removed);
+  }
+});
