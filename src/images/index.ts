@@ -1,4 +1,5 @@
 export { ImageRefs, type RefEntry } from './image-refs.js';
+export { setPulledTag } from './pulled-tag.js';
 export { resolveLocalImage, type LocalImage } from './resolve-local.js';
 export { findLocalImage } from './find-local.js';
 export { listImages, type ImageSummary, type ListOptions } from './list.js';

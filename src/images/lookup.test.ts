@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Catalog, CatalogImage } from './catalog.js';
 import type { RefEntry } from './image-refs.js';
-import { lookupImage } from './lookup.js';
+import { findImageById, lookupImage } from './lookup.js';
 
 function image(idHex: string, refs: RefEntry[]): CatalogImage {
   const id = `sha256:${idHex}`;
@@ -26,4 +26,13 @@ test('lookupImage: names (latest by default), full IDs, unique prefixes, ambigui
   const broken = lookupImage(catalog, 'gone:v1');
   assert.equal(broken.image, undefined);
   assert.equal(broken.ref?.repository, 'docker.io/library/gone');
+});
+
+test('findImageById: full IDs and unique prefixes, with or without sha256:; names are not IDs', () => {
+  assert.equal(findImageById(catalog, busybox.id), busybox);
+  assert.equal(findImageById(catalog, busybox.id.slice(7)), busybox);
+  assert.equal(findImageById(catalog, 'sha256:abc2'), other);
+  assert.equal(findImageById(catalog, 'abc3'), undefined);
+  assert.equal(findImageById(catalog, 'busybox'), undefined);
+  assert.throws(() => findImageById(catalog, 'abc'), /ambiguous/);
 });

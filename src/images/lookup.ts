@@ -16,17 +16,32 @@ export function noSuchImage(name: string): MyDockerError {
   });
 }
 
-const FULL_ID = /^(?:sha256:)?([0-9a-f]{64})$/;
-const ID_PREFIX = /^(?:sha256:)?([0-9a-f]{1,63})$/;
+const FULL_ID = /^(?:sha256:)?[0-9a-f]{64}$/;
+const ID_OR_PREFIX = /^(?:sha256:)?([0-9a-f]{1,64})$/;
+
+/**
+ * The image a full ID or unique ID prefix names (hex digits, `sha256:` optional); undefined when
+ * `id` is not of that form or no image matches. Throws when several images match the prefix.
+ */
+export function findImageById(catalog: Catalog, id: string): CatalogImage | undefined {
+  const hex = ID_OR_PREFIX.exec(id)?.[1];
+  if (hex === undefined) return undefined;
+  const found = catalog.images.filter((i) => i.id.startsWith(`sha256:${hex}`));
+  if (found.length > 1) {
+    throw new MyDockerError('usage', 'ERR_AMBIGUOUS_ID', `image ID prefix ${id} is ambiguous: it matches ${found.length} images`, {
+      hint: 'Give more digits of the ID.',
+    });
+  }
+  return found[0];
+}
 
 /**
  * Resolves IMAGE as Docker does: a full ID; else a name (NAME[:TAG] or NAME@DIGEST, `latest` by
  * default); else a unique ID prefix. Throws "No such image" (or an ambiguity error).
  */
 export function lookupImage(catalog: Catalog, name: string): LookupResult {
-  const full = FULL_ID.exec(name);
-  if (full) {
-    const image = catalog.images.find((i) => i.id === `sha256:${full[1]}`);
+  if (FULL_ID.test(name)) {
+    const image = findImageById(catalog, name);
     if (image) return { image, ref: undefined };
   }
   let display = name;
@@ -50,15 +65,7 @@ export function lookupImage(catalog: Catalog, name: string): LookupResult {
   } catch (error) {
     if (!isMyDockerError(error) || error.kind !== 'bad-reference') throw error;
   }
-  const prefix = ID_PREFIX.exec(name);
-  if (prefix) {
-    const found = catalog.images.filter((i) => i.id.startsWith(`sha256:${prefix[1]}`));
-    if (found.length === 1) return { image: found[0], ref: undefined };
-    if (found.length > 1) {
-      throw new MyDockerError('usage', 'ERR_AMBIGUOUS_ID', `image ID prefix ${name} is ambiguous: it matches ${found.length} images`, {
-        hint: 'Give more digits of the ID.',
-      });
-    }
-  }
+  const image = findImageById(catalog, name);
+  if (image) return { image, ref: undefined };
   throw noSuchImage(display);
 }

@@ -2,6 +2,7 @@ import type { Settings } from '../config/index.js';
 import { readCatalog } from './catalog.js';
 import { deleteUnused } from './gc.js';
 import { ImageRefs, type RefEntry } from './image-refs.js';
+import { readImageUsers } from './image-users.js';
 import { repoTag } from './catalog.js';
 import { familiarName } from '../reference/index.js';
 import { referenceOf } from './image-refs.js';
@@ -19,13 +20,14 @@ export interface PruneResult {
 }
 
 /**
- * docker image prune: removes dangling images (no tag), or with `all` every image not used by a
- * container. No container outlives its run yet, so "unused" means every image.
+ * docker image prune: removes dangling images (no tag), or with `all` every image, except those a
+ * container (running or stopped) uses: its root is made of the image's layers.
  */
 export function pruneImages(settings: Settings, options: PruneOptions = {}): PruneResult {
   const catalog = readCatalog(settings);
   const refs = new ImageRefs(settings.root);
-  const victims = catalog.images.filter((image) => options.all === true || !image.refs.some((r) => r.tag !== undefined));
+  const users = readImageUsers(settings.root);
+  const victims = catalog.images.filter((image) => !users.has(image.id) && (options.all === true || !image.refs.some((r) => r.tag !== undefined)));
   const untagged: string[] = [];
   const forget = (r: RefEntry): void => {
     if (refs.delete(r)) untagged.push(r.tag !== undefined ? repoTag(r) : familiarName(referenceOf(r.repository, undefined, r.digest)));

@@ -48,3 +48,17 @@ export function resolveLocalImage(store: ContentStore, digest: string, platform:
     chainId: chainId(config.rootfs.diff_ids),
   };
 }
+
+/** Every platform image of an index that is in the local store (none when `digest` is a manifest). */
+export function localPlatformImages(store: ContentStore, digest: string): LocalImage[] {
+  const bytes = store.read(digest);
+  if (!bytes) return [];
+  const document = parseManifest(bytes);
+  if (document.kind !== 'index') return [];
+  const images: LocalImage[] = [];
+  for (const entry of document.manifests) {
+    const image = entry.platform ? resolveLocalImage(store, entry.digest, entry.platform) : undefined;
+    if (image && !images.some((i) => i.manifestDigest === image.manifestDigest)) images.push(image);
+  }
+  return images;
+}

@@ -3,7 +3,7 @@ import { chainId as computeChainId, hostPlatform, type Platform } from '../oci/i
 import { familiarName, type Reference } from '../reference/index.js';
 import { endpointsFor, RegistryClient } from '../registry/index.js';
 import type { Settings } from '../config/index.js';
-import { ImageRefs, type LocalImage } from '../images/index.js';
+import { ImageRefs, setPulledTag, type LocalImage } from '../images/index.js';
 import { ContentStore } from '../store/index.js';
 import { DEFAULT_MAX_CONCURRENT_DOWNLOADS } from '../config/index.js';
 import { ensureSnapshots, type LayerJob } from './layer-pipeline.js';
@@ -78,7 +78,7 @@ export async function pull(ref: Reference, options: PullOptions): Promise<PullRe
   });
   const downloaded = layersDownloaded || content.read(remote.manifestDigest) === undefined;
   for (const [digest, bytes] of remote.documents) content.write(digest, bytes, `document ${digest}`);
-  if (ref.tag !== undefined && ref.digest === undefined) new ImageRefs(root).set(ref, ref.tag, remote.topDigest);
+  if (ref.tag !== undefined && ref.digest === undefined) setPulledTag(root, ref, ref.tag, remote.topDigest);
   // Remembered so `images` lists it (as <none> with its digest) and rmi/prune can find it.
   if (ref.digest !== undefined) new ImageRefs(root).setDigest(ref, remote.topDigest);
   emit({ type: 'pull-done', digest: remote.topDigest, downloaded });

@@ -153,7 +153,7 @@ test('tag, then rmi keeps the image until its last name; run uses the new tag wi
   assertRun(untag, { code: 0, stderr: '' });
   assert.deepEqual(lines(untag), [`Untagged: ${busybox}`, `Untagged: ${c.h.openRegistry}/library/busybox@${(/@(sha256:[0-9a-f]{64})/.exec(untag.stdout) ?? [])[1]}`], show(untag));
   assert.equal(storeState(root).unpacked.length, 1);
-  assertRun(await c.h.runCli(['run', 'mine:v1', 'echo', 'still here'], { root }), { code: 0, stdout: 'still here\n', stderr: '' });
+  assertRun(await c.h.runCli(['run', '--rm', 'mine:v1', 'echo', 'still here'], { root }), { code: 0, stdout: 'still here\n', stderr: '' });
   const last = await c.h.runCli(['image', 'rm', 'mine:v1'], { root });
   assert.equal(last.code, 0, show(last));
   assert.equal(lines(last)[0], 'Untagged: mine:v1');
@@ -205,7 +205,7 @@ test('a moved tag leaves a dangling <none> image; image prune removes it, prune 
   assert.match(prune.stdout, /Total reclaimed space: \d+(\.\d+)?[kMG]?B\n$/);
   const after = await c.h.runCli(['images'], { root });
   assert.equal(lines(after).length, 3, `config under two names remains: ${show(after)}`);
-  assertRun(await c.h.runCli(['run', busybox], { root }), { code: 0, stdout: 'entry cmd-default\n' });
+  assertRun(await c.h.runCli(['run', '--rm', busybox], { root }), { code: 0, stdout: 'entry cmd-default\n' });
 
   const declined = await c.h.runCli(['image', 'prune', '-a'], { root, input: 'n\n' });
   assert.equal(declined.code, 0, show(declined));
@@ -225,7 +225,7 @@ test('load docker save (old format) and an OCI layout; save → rmi → load rou
   const root = freshRoot();
   const archive = await writeArchive('old.tar', dockerArchiveEntries(image, ['fixture:one']));
   assertRun(await loadFile(root, archive), { code: 0, stdout: 'Loaded image: fixture:one\n', stderr: '' });
-  assertRun(await c.h.runCli(['run', 'fixture:one'], { root }), { code: 0, stdout: 'one', stderr: '' });
+  assertRun(await c.h.runCli(['run', '--rm', 'fixture:one'], { root }), { code: 0, stdout: 'one', stderr: '' });
 
   const saved = path.join(work, 'saved.tar');
   assertRun(await c.h.runCli(['save', '-o', saved, 'fixture:one'], { root }), { code: 0, stdout: '', stderr: '' });
@@ -243,7 +243,7 @@ test('load docker save (old format) and an OCI layout; save → rmi → load rou
   assert.equal(removed.code, 0, show(removed));
   assertEmptyStore(root, removed);
   assertRun(await loadFile(root, saved), { code: 0, stdout: 'Loaded image: fixture:one\n', stderr: '' });
-  assertRun(await c.h.runCli(['run', 'fixture:one'], { root }), { code: 0, stdout: 'one' });
+  assertRun(await c.h.runCli(['run', '--rm', 'fixture:one'], { root }), { code: 0, stdout: 'one' });
 
   // From stdin, gzip-compressed, as `docker save | gzip | docker load`.
   const root2 = freshRoot();
@@ -260,7 +260,7 @@ test('load docker save (old format) and an OCI layout; save → rmi → load rou
   // links a layer it already wrote (symlink) instead of writing it twice.
   const podman = await fixtureImage('podman');
   assertRun(await loadFile(root, await writeArchive('podman.tar', dockerArchiveEntries(podman, ['localhost/podman:v1'], true))), { code: 0, stdout: 'Loaded image: localhost/podman:v1\n' });
-  assertRun(await c.h.runCli(['run', 'localhost/podman:v1'], { root }), { code: 0, stdout: 'podman' });
+  assertRun(await c.h.runCli(['run', '--rm', 'localhost/podman:v1'], { root }), { code: 0, stdout: 'podman' });
   const linked = await fixtureImage('linked');
   const entries = dockerArchiveEntries(linked, ['linked:v1']);
   const base = entries[2]?.name ?? '';
@@ -274,7 +274,7 @@ test('load docker save (old format) and an OCI layout; save → rmi → load rou
   const other = await fixtureImage('two');
   const oci = await writeArchive('layout.tar', ociLayoutEntries(other, 'fixture:two'));
   assertRun(await loadFile(root, oci), { code: 0, stdout: 'Loaded image: fixture:two\n' });
-  assertRun(await c.h.runCli(['run', 'fixture:two'], { root }), { code: 0, stdout: 'two' });
+  assertRun(await c.h.runCli(['run', '--rm', 'fixture:two'], { root }), { code: 0, stdout: 'two' });
   const unnamed = await fixtureImage('three');
   const bare = await loadFile(root, await writeArchive('bare.tar', ociLayoutEntries(unnamed, 'latest')));
   assertRun(bare, { code: 0, stdout: `Loaded image ID: sha256:${unnamed.configHex}\n` });
@@ -301,7 +301,7 @@ test('rmi keeps layers another image still uses', async () => {
   assert.ok(after.blobs.includes(baseHex), 'the shared base layer is kept');
   assert.ok(!after.blobs.includes(one.configHex), 'the removed image config is gone');
   assert.equal(after.unpacked.length, before.unpacked.length - 1, 'only the removed image’s own unpacked data went');
-  assertRun(await c.h.runCli(['run', 'share:two'], { root }), { code: 0, stdout: 'two' });
+  assertRun(await c.h.runCli(['run', '--rm', 'share:two'], { root }), { code: 0, stdout: 'two' });
 });
 
 test('bad archives are refused with one line, and nothing is stored', async () => {
@@ -351,9 +351,9 @@ test('load of archives written by skopeo (docker-archive and oci-archive)', asyn
 
   const root = freshRoot();
   assertRun(await loadFile(root, dockerArchive), { code: 0, stdout: 'Loaded image: skopeo/config:v1\n', stderr: '' });
-  assertRun(await c.h.runCli(['run', 'skopeo/config:v1'], { root }), { code: 0, stdout: 'entry cmd-default\n' });
+  assertRun(await c.h.runCli(['run', '--rm', 'skopeo/config:v1'], { root }), { code: 0, stdout: 'entry cmd-default\n' });
   assertRun(await loadFile(root, ociArchive), { code: 0, stdout: 'Loaded image: skopeo/config:v2\n', stderr: '' });
-  assertRun(await c.h.runCli(['run', 'skopeo/config:v2', 'x'], { root }), { code: 0, stdout: 'entry x\n' });
+  assertRun(await c.h.runCli(['run', '--rm', 'skopeo/config:v2', 'x'], { root }), { code: 0, stdout: 'entry x\n' });
   const ids = lines(await c.h.runCli(['images', '-q', 'skopeo/config'], { root }));
   assert.equal(new Set(ids).size, 1, 'both archives hold the same image (same config digest)');
 
@@ -361,7 +361,7 @@ test('load of archives written by skopeo (docker-archive and oci-archive)', asyn
   const multi = path.join(work, 'skopeo-multi.tar');
   await promisify(execFile)('skopeo', ['--policy', policy, 'copy', '--all', '--src-tls-verify=false', `docker://${c.ref(IMAGES.ociindex)}`, `oci-archive:${multi}:multi:v1`], { timeout: 60_000 });
   assertRun(await loadFile(root, multi), { code: 0, stdout: 'Loaded image: multi:v1\n' });
-  assertRun(await c.h.runCli(['run', 'multi:v1', 'cat', '/platform'], { root }), { code: 0, stdout: 'linux/amd64\n' });
+  assertRun(await c.h.runCli(['run', '--rm', 'multi:v1', 'cat', '/platform'], { root }), { code: 0, stdout: 'linux/amd64\n' });
 
   // Our save is read back by skopeo (an OCI tool) and by docker-archive readers.
   const saved = path.join(work, 'resaved.tar');
@@ -389,7 +389,7 @@ test('save of a pulled image, when its layer blobs are kept', async (t) => {
   assertRun(result, { code: 0, stdout: '', stderr: '' });
   assertRun(await c.h.runCli(['rmi', busybox], { root }), { code: 0 });
   assertRun(await loadFile(root, saved), { code: 0, stdout: `Loaded image: ${busybox}\n` });
-  assertRun(await c.h.runCli(['run', busybox, 'echo', 'ok'], { root }), { code: 0, stdout: 'ok\n' });
+  assertRun(await c.h.runCli(['run', '--rm', busybox, 'echo', 'ok'], { root }), { code: 0, stdout: 'ok\n' });
 });
 
 test('an image pulled by digest is listed as <none> with its digest, and rmi NAME@DIGEST removes it', async () => {
@@ -406,4 +406,121 @@ test('an image pulled by digest is listed as <none> with its digest, and rmi NAM
   assert.equal(lines(removed)[0], `Untagged: ${byDigest}`);
   assert.match(lines(removed)[1] ?? '', /^Deleted: sha256:/);
   assertEmptyStore(root, removed);
+});
+
+/** The 12-hex image ID of a name. */
+async function shortId(root: string, name: string): Promise<string> {
+  const result = await c.h.runCli(['images', '-q', name], { root });
+  const id = lines(result)[0] ?? '';
+  assert.match(id, ID12, show(result));
+  return id;
+}
+
+test('rmi and image prune keep the image of a running container; rmi -f only untags it', async () => {
+  const busybox = c.ref(IMAGES.busybox);
+  const root = await pulled([busybox]);
+  const image = await shortId(root, busybox);
+  const started = await c.h.runCli(['run', '-d', '--name', 'live', busybox, 'sh', '-c', 'sleep 1000'], { root });
+  assert.equal(started.code, 0, show(started));
+  const container = started.stdout.trim().slice(0, 12);
+  try {
+    const pruned = await c.h.runCli(['image', 'prune', '-a', '-f'], { root });
+    assertRun(pruned, { code: 0, stdout: 'Total reclaimed space: 0B\n' });
+    const df = await c.h.runCli(['system', 'df'], { root });
+    assert.match(lines(df)[1] ?? '', /^Images +1 +1 +\S+ +0B \(0%\)$/, show(df));
+    assert.match(lines(df)[2] ?? '', /^Containers +1 +1 /, show(df));
+
+    const byName = await c.h.runCli(['rmi', busybox], { root });
+    assertRun(byName, { code: 1, stdout: '' });
+    assert.match(byName.stderr, new RegExp(`^mydocker: conflict: unable to remove repository reference "${busybox}" \\(must force\\) - container ${container} is using its referenced image ${image}\\b`), show(byName));
+    for (const args of [['rmi', image], ['rmi', '-f', image]]) {
+      const byId = await c.h.runCli(args, { root });
+      assertRun(byId, { code: 1, stdout: '' });
+      assert.match(byId.stderr, new RegExp(`^mydocker: conflict: unable to delete ${image} \\(cannot be forced\\) - image is being used by running container ${container}\\b`), show(byId));
+    }
+    assert.deepEqual(lines(await c.h.runCli(['images', '-q'], { root })), [image], 'a refused rmi untags nothing');
+
+    const forced = await c.h.runCli(['rmi', '-f', busybox], { root });
+    assert.equal(forced.code, 0, show(forced));
+    assert.equal(lines(forced)[0], `Untagged: ${busybox}`, show(forced));
+    assert.ok(!forced.stdout.includes('Deleted:'), show(forced));
+    const listing = await c.h.runCli(['images'], { root });
+    assert.match(lines(listing)[1] ?? '', new RegExp(`^<none> +<none> +${image} `), show(listing));
+    const dangling = await c.h.runCli(['image', 'prune', '-f'], { root });
+    assertRun(dangling, { code: 0, stdout: 'Total reclaimed space: 0B\n' });
+    assertRun(await c.h.runCli(['exec', 'live', 'cat', '/bin/sh'], { root }), { code: 0 });
+  } finally {
+    assertRun(await c.h.runCli(['rm', '-f', 'live'], { root }), { code: 0 });
+  }
+  // With the container gone, the dangling image is prunable again.
+  const pruned = await c.h.runCli(['image', 'prune', '-f'], { root });
+  assert.match(pruned.stdout, new RegExp(`^deleted: sha256:${image}`, 'm'), show(pruned));
+  assertEmptyStore(root, pruned);
+});
+
+test('rmi of a stopped container\'s image needs -f, which untags it and keeps its data; start still works', async () => {
+  const busybox = c.ref(IMAGES.busybox);
+  const root = await pulled([busybox]);
+  const image = await shortId(root, busybox);
+  assertRun(await c.h.runCli(['run', '--name', 'keep', busybox, 'echo', 'hi'], { root }), { code: 0, stdout: 'hi\n' });
+  const container = (await c.h.runCli(['ps', '-aq'], { root })).stdout.trim();
+  assert.match(container, ID12);
+
+  const byName = await c.h.runCli(['rmi', busybox], { root });
+  assertRun(byName, { code: 1, stdout: '' });
+  assert.match(byName.stderr, new RegExp(`conflict: unable to remove repository reference "${busybox}" \\(must force\\) - container ${container} is using its referenced image ${image}\\b`), show(byName));
+  const byId = await c.h.runCli(['rmi', image], { root });
+  assertRun(byId, { code: 1, stdout: '' });
+  assert.match(byId.stderr, new RegExp(`conflict: unable to delete ${image} \\(must be forced\\) - image is being used by stopped container ${container}\\b`), show(byId));
+  const df = await c.h.runCli(['system', 'df'], { root });
+  assert.match(lines(df)[1] ?? '', /^Images +1 +1 /, show(df));
+  assert.match(lines(df)[2] ?? '', /^Containers +1 +0 /, show(df));
+  assertRun(await c.h.runCli(['image', 'prune', '-a', '-f'], { root }), { code: 0, stdout: 'Total reclaimed space: 0B\n' });
+
+  const forced = await c.h.runCli(['rmi', '-f', image], { root });
+  assert.equal(forced.code, 0, show(forced));
+  assert.ok(lines(forced).includes(`Untagged: ${busybox}`) && !forced.stdout.includes('Deleted:'), show(forced));
+  assert.match(lines(await c.h.runCli(['images'], { root }))[1] ?? '', new RegExp(`^<none> +<none> +${image} `));
+  assertRun(await c.h.runCli(['start', '-a', 'keep'], { root }), { code: 0, stdout: 'hi\n' });
+
+  assertRun(await c.h.runCli(['rm', 'keep'], { root }), { code: 0 });
+  const removed = await c.h.runCli(['rmi', image], { root });
+  assert.equal(removed.code, 0, show(removed));
+  assert.match(removed.stdout, new RegExp(`^Deleted: sha256:${image}`, 'm'), show(removed));
+  assertEmptyStore(root, removed);
+});
+
+test('run accepts an image ID, a unique ID prefix or sha256:ID of a local image, without pulling', async () => {
+  const busybox = c.ref(IMAGES.busybox);
+  const root = await pulled([busybox, c.ref(IMAGES.config)]);
+  const full = lines(await c.h.runCli(['images', '-q', '--no-trunc', busybox], { root }))[0] ?? '';
+  assert.match(full, /^sha256:[0-9a-f]{64}$/);
+  for (const image of [full.slice(7, 11), full.slice(7, 19), full.slice(7), full]) {
+    assertRun(await c.h.runCli(['run', '--rm', image, 'echo', 'x'], { root }), { code: 0, stdout: 'x\n', stderr: '' });
+  }
+  // A name wins over an ID: once another image is tagged with the prefix, the prefix runs that one.
+  assertRun(await c.h.runCli(['tag', c.ref(IMAGES.config), full.slice(7, 11)], { root }), { code: 0 });
+  assertRun(await c.h.runCli(['run', '--rm', full.slice(7, 11)], { root }), { code: 0, stdout: 'entry cmd-default\n', stderr: '' });
+});
+
+test('one tag pulled for two platforms: the image the tag no longer means is a dangling <none>, pruned', async () => {
+  const multiarch = c.ref(IMAGES.multiarch);
+  for (const order of [['linux/arm64', undefined], [undefined, 'linux/arm64']]) {
+    const root = freshRoot();
+    for (const platform of order) {
+      assertRun(await c.h.runCli(['pull', '-q', ...(platform ? ['--platform', platform] : []), multiarch], { root }), { code: 0 });
+    }
+    const listing = await c.h.runCli(['images'], { root });
+    const rows = lines(listing).slice(1);
+    assert.equal(rows.length, 2, show(listing));
+    assert.ok(rows.some((r) => r.startsWith(`${c.h.openRegistry}/multiarch `)) && rows.some((r) => /^<none> +<none> /.test(r)), show(listing));
+    assertRun(await c.h.runCli(['run', '--rm', multiarch, 'cat', '/platform'], { root }), { code: 0, stdout: 'linux/amd64\n' });
+    const pruned = await c.h.runCli(['image', 'prune', '-f'], { root });
+    assert.match(pruned.stdout, /^deleted: sha256:[0-9a-f]{64}$/m, show(pruned));
+    assert.equal(lines(await c.h.runCli(['images', '-q'], { root })).length, 1);
+    assertRun(await c.h.runCli(['run', '--rm', multiarch, 'cat', '/platform'], { root }), { code: 0, stdout: 'linux/amd64\n' });
+    const removed = await c.h.runCli(['rmi', multiarch], { root });
+    assert.equal(removed.code, 0, show(removed));
+    assertEmptyStore(root, removed);
+  }
 });
