@@ -7,7 +7,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { main: 'src/cli/main.ts', 'supervisor-main': 'src/containers/supervisor-main.ts' },
+  entryPoints: { main: 'src/cli/main.ts', 'supervisor-main': 'src/containers/supervisor-main.ts', 'apply-worker': 'src/unpack/apply-worker-main.ts' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

@@ -77,7 +77,7 @@ describe('unpackLayer: content and metadata', () => {
   });
 
   it('reports progress as a running uncompressed total', async () => {
-    const tarball = await makeTar([{ name: 'big', content: Buffer.alloc(600_000, 1) }]);
+    const tarball = await makeTar([{ name: 'big', content: Buffer.alloc(3_000_000, 1) }]);
     const seen: number[] = [];
     await unpackBuffer(gzip(tarball), box.root, { onProgress: (n) => seen.push(n) });
     assert.ok(seen.length > 1);
