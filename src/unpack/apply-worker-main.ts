@@ -6,7 +6,11 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { localApplier } from './apply-tar.js';
 import { interrupted } from './errors.js';
+import { ScavengeClock } from './scavenge.js';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInput } from './worker-protocol.js';
+
+// The tar's buffers pass through here and die young: collect them every 8 MiB (see scavenge.ts).
+const SCAVENGE_EVERY_BYTES = 8 << 20;
 
 function main(port: MessagePort, input: WorkerInput): void {
   const post = (message: FromWorker): void => port.postMessage(message);
@@ -22,6 +26,7 @@ function main(port: MessagePort, input: WorkerInput): void {
   applier.failure.catch((error: unknown) => finish({ type: 'error', error: serializeError(error) }));
   // Chunks are applied one at a time, in order: the next waits until the parser took the previous.
   let queue = Promise.resolve();
+  const clock = new ScavengeClock(SCAVENGE_EVERY_BYTES);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'stop') {
       // Handled at once, ahead of queued chunks: the caller waits for this thread to end.
@@ -34,6 +39,7 @@ function main(port: MessagePort, input: WorkerInput): void {
         const wait = applier.write(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength));
         if (wait) await wait;
         post({ type: 'ack' });
+        clock.count(message.data.byteLength);
         return;
       }
       try {
