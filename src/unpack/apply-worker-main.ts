@@ -3,7 +3,7 @@
  * (localApplier), so that on another core the caller can download, verify, decompress and hash.
  * Started by worker-applier.ts; speaks worker-protocol.ts.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { localApplier } from './apply-tar.js';
 import { interrupted } from './errors.js';
 import { ScavengeClock } from './scavenge.js';
@@ -11,6 +11,13 @@ import { serializeError, type FromWorker, type ToWorker, type WorkerInput } from
 
 // The tar's buffers pass through here and die young: collect them every 8 MiB (see scavenge.ts).
 const SCAVENGE_EVERY_BYTES = 8 << 20;
+
+function start(port: MessagePort): void {
+  port.once('message', (message: ToWorker) => {
+    if (message.type === 'init') main(port, message.input);
+    else port.close();
+  });
+}
 
 function main(port: MessagePort, input: WorkerInput): void {
   const post = (message: FromWorker): void => port.postMessage(message);
@@ -52,4 +59,4 @@ function main(port: MessagePort, input: WorkerInput): void {
 }
 
 if (parentPort === null) throw new Error('apply-worker-main must run as a worker thread');
-main(parentPort, workerData as WorkerInput);
+start(parentPort);

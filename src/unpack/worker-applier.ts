@@ -23,6 +23,32 @@ export function applyWorkerPath(): string {
   return here.startsWith(bundle + sep) ? join(bundle, 'apply-worker.js') : join(dirname(here), 'apply-worker-main.js');
 }
 
+let spare: Worker | undefined;
+
+/**
+ * Starts an apply worker ahead of need, so that its start-up (~50 ms of a core) overlaps with the
+ * registry round trips before the first layer; the next {@link workerApplier} takes it. The
+ * returned function ends it if nothing took it.
+ */
+export function prestartApplyWorker(): () => void {
+  if (spare === undefined) {
+    const started = new Worker(applyWorkerPath());
+    // An idle spare must not keep the process alive, nor take it down if it fails (it is then not used).
+    started.unref();
+    started.on('error', () => {});
+    started.once('exit', () => {
+      if (spare === started) spare = undefined;
+    });
+    spare = started;
+  }
+  const mine = spare;
+  return () => {
+    if (spare !== mine) return;
+    spare = undefined;
+    void mine.terminate();
+  };
+}
+
 /**
  * Applies the tar on a worker thread (apply-worker-main.ts), so that parsing and writing the files,
  * the costliest part of a large layer, run on another core than download, verification,
@@ -30,7 +56,9 @@ export function applyWorkerPath(): string {
  */
 export function workerApplier(root: string, format: LayerFormat): TarApplier {
   const input: WorkerInput = { root, format };
-  const worker = new Worker(applyWorkerPath(), { workerData: input });
+  const worker = spare ?? new Worker(applyWorkerPath());
+  spare = undefined;
+  worker.ref();
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const post = (message: ToWorker, transfer?: ArrayBuffer[]): void => worker.postMessage(message, transfer);
 
@@ -70,6 +98,7 @@ export function workerApplier(root: string, format: LayerFormat): TarApplier {
   worker.on('error', (error) => finish({ error: workerFailed(error.message) }));
   void exited.then((code) => finish({ error: workerFailed(`it exited with code ${code}`) }));
 
+  post({ type: 'init', input });
   const batcher = new TransferBatcher((data) => {
     post({ type: 'chunk', data }, [data.buffer as ArrayBuffer]);
     inFlight++;

@@ -12,7 +12,8 @@ export interface WorkerInput {
   format: LayerFormat;
 }
 
-export type ToWorker = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'stop' };
+/** `init` comes first (a worker may be started before its layer's directory exists), then chunks. */
+export type ToWorker = { type: 'init'; input: WorkerInput } | { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'stop' };
 
 export type FromWorker = { type: 'ack' } | { type: 'done'; result: AppliedLayer } | { type: 'error'; error: SerializedError };
 

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { gzip, makeTar, sandbox, unpackBuffer, type FixtureEntry } from './layer-fixtures.js';
 import { unpackLayer } from './unpack-layer.js';
+import { prestartApplyWorker } from './worker-applier.js';
 
 // unpackLayer with `worker: true` must be indistinguishable from the same call on this thread:
 // same files, same result, same errors.
@@ -121,5 +122,18 @@ describe('unpackLayer on a worker thread', () => {
     await assert.rejects(unpackLayer(stalled, GZIP, box.root, { worker: true, signal: controller.signal }), { kind: 'interrupted' });
     assert.ok(Date.now() - started < 1000);
     assert.equal(stalled.destroyed, true);
+  });
+});
+
+describe('prestartApplyWorker', () => {
+  it('hands its started worker to the next unpack, and ends it when none took it', async () => {
+    const release = prestartApplyWorker();
+    const tarball = await makeTar([{ name: 'a', content: 'a' }]);
+    await unpackBuffer(tarball, box.root, { worker: true });
+    assert.equal(fs.readFileSync(join(box.root, 'a'), 'utf8'), 'a');
+    release();
+    const unused = prestartApplyWorker();
+    unused();
+    // Neither the used nor the released worker keeps this process alive (the runner would hang).
   });
 });
