@@ -9,8 +9,8 @@ import { interrupted } from './errors.js';
 import { ScavengeClock } from './scavenge.js';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInput } from './worker-protocol.js';
 
-// The tar's buffers pass through here and die young: collect them every 8 MiB (see scavenge.ts).
-const SCAVENGE_EVERY_BYTES = 8 << 20;
+// The tar's buffers pass through here and die young: collect them every 4 MiB (see scavenge.ts).
+const SCAVENGE_EVERY_BYTES = 4 << 20;
 
 function start(port: MessagePort): void {
   port.once('message', (message: ToWorker) => {

@@ -43,8 +43,11 @@ export function createReplacing<T>(path: string, create: () => T, onRemove: () =
   return create();
 }
 
-/** Creates `path` as a new regular file (replacing what was there) and returns a sink for its content. */
-export function createFile(path: string, meta: EntryMeta, onRemove: () => void): FileSink {
+/**
+ * Creates `path` as a new regular file (replacing what was there) and returns a sink for its content.
+ * `ownedAlready`: the file is created with meta's owner anyway (see LayerWriter), so the chown is skipped.
+ */
+export function createFile(path: string, meta: EntryMeta, onRemove: () => void, ownedAlready = false): FileSink {
   const fd = createReplacing(path, () => fs.openSync(path, NEW_FILE_FLAGS, 0o600), onRemove);
   let open = true;
   return {
@@ -58,7 +61,7 @@ export function createFile(path: string, meta: EntryMeta, onRemove: () => void):
     close() {
       try {
         // chown clears setuid/setgid, so chmod must come after it.
-        fs.fchownSync(fd, meta.uid, meta.gid);
+        if (!ownedAlready) fs.fchownSync(fd, meta.uid, meta.gid);
         fs.fchmodSync(fd, meta.mode);
         fs.futimesSync(fd, meta.atime, meta.mtime);
         open = false;
@@ -80,8 +83,8 @@ export function createFile(path: string, meta: EntryMeta, onRemove: () => void):
 }
 
 /** Applies owner then mode to a directory or FIFO we just created or kept (not a symlink). */
-export function setOwnerAndMode(path: string, meta: EntryMeta): void {
-  fs.lchownSync(path, meta.uid, meta.gid);
+export function setOwnerAndMode(path: string, meta: EntryMeta, ownedAlready = false): void {
+  if (!ownedAlready) fs.lchownSync(path, meta.uid, meta.gid);
   fs.chmodSync(path, meta.mode);
 }
 

@@ -188,3 +188,31 @@ describe('unpackLayer: replacements', () => {
     assert.equal(fs.lstatSync(at('bin')).isSymbolicLink(), true);
   });
 });
+
+describe('unpackLayer: owners without needless chowns', () => {
+  it('a root-owned entry in a setgid directory still gets gid 0 (the directory would pass its gid down)', async (t) => {
+    if (process.geteuid?.() !== 0) {
+      t.skip('needs root');
+      return;
+    }
+    await unpackLayers(box.root, [
+      { name: './', type: 'directory', mode: 0o755 },
+      { name: 'mail/', type: 'directory', mode: 0o2775, uid: 0, gid: 8 },
+      { name: 'mail/root', content: 'x', mode: 0o600 },
+      { name: 'mail/sub/', type: 'directory', mode: 0o755 },
+      { name: 'mail/link', type: 'symlink', linkname: 'root' },
+      { name: 'plain/', type: 'directory', mode: 0o755 },
+      { name: 'plain/file', content: 'y', uid: 0, gid: 0 },
+      { name: 'plain/other', content: 'z', uid: 5, gid: 6 },
+      // Turned setgid by a later entry: what follows in it inherits again.
+      { name: 'plain/', type: 'directory', mode: 0o2755, uid: 0, gid: 9 },
+      { name: 'plain/late', content: 'w' },
+    ]);
+    const owner = (path: string): string => {
+      const s = fs.lstatSync(at(path));
+      return `${s.uid}:${s.gid}`;
+    };
+    assert.deepEqual(['mail/root', 'mail/sub', 'mail/link', 'plain/file', 'plain/other', 'plain/late'].map(owner), ['0:0', '0:0', '0:0', '0:0', '5:6', '0:0']);
+    assert.equal(fs.statSync(at('mail/sub')).mode & 0o7777, 0o755);
+  });
+});

@@ -11,8 +11,8 @@ import { deserializeError, type FromWorker, type ToWorker, type WorkerInput } fr
 
 // At most 4 unacknowledged transfers of ~1 MiB: memory stays flat whatever the layer size, and the worker never starves.
 const MAX_IN_FLIGHT = 4;
-// This thread now allocates little besides the blob's buffers: collect them every 16 MiB of tar (~7 MiB of gzip).
-const SCAVENGE_EVERY_BYTES = 16 << 20;
+// This thread now allocates little besides the blob's buffers: collect them every 4 MiB of tar (~2 MiB of gzip).
+const SCAVENGE_EVERY_BYTES = 4 << 20;
 // A stopped worker ends at its next step (it only waits for messages or runs short fs calls); this is a safety net.
 const STOP_GRACE_MS = 5000;
 
