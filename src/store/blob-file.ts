@@ -71,18 +71,16 @@ export class BlobFileWriter extends Transform {
     renameSync(this.temp, target);
   }
 
-  /** Drops the temporary file (after a failure); once writes still running are done, if any. */
+  /** Drops the temporary file (after a failure); its descriptor is closed once writes still running are done. */
   discard(): void {
-    const drop = (): void => {
-      if (this.pending > 0) {
-        // Closing now could let a new file reuse the descriptor number under a running write.
-        this.onWritten = drop;
-        return;
-      }
-      this.closeFd();
-      rmSync(this.temp, { force: true });
+    // Removed at once (running writes go to the unlinked file), so that nothing is left if the process exits now.
+    rmSync(this.temp, { force: true });
+    const close = (): void => {
+      // Closing earlier could let a new file reuse the descriptor number under a running write.
+      if (this.pending > 0) this.onWritten = close;
+      else this.closeFd();
     };
-    drop();
+    close();
   }
 
   private writeAt(fd: number, chunk: Buffer, offset: number, position: number): void {
