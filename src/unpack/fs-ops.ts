@@ -43,12 +43,27 @@ export function createReplacing<T>(path: string, create: () => T, onRemove: () =
   return create();
 }
 
+let umask: number | undefined | null;
+
+/** This process's umask, read without changing it (process.umask() sets it twice, racing other threads); null if unknown. */
+export function currentUmask(): number | null {
+  if (umask === undefined) {
+    const line = /^Umask:\s*([0-7]+)$/m.exec(fs.readFileSync('/proc/self/status', { encoding: 'utf8', flag: 'r' }));
+    umask = line?.[1] === undefined ? null : parseInt(line[1], 8);
+  }
+  return umask;
+}
+
 /**
  * Creates `path` as a new regular file (replacing what was there) and returns a sink for its content.
  * `ownedAlready`: the file is created with meta's owner anyway (see LayerWriter), so the chown is skipped.
  */
 export function createFile(path: string, meta: EntryMeta, onRemove: () => void, ownedAlready = false): FileSink {
-  const fd = createReplacing(path, () => fs.openSync(path, NEW_FILE_FLAGS, 0o600), onRemove);
+  // A plain mode that the umask leaves whole is given at creation: no chmod needed. Special bits
+  // (setuid, setgid, sticky) are set by the chmod after the chown, which would clear them.
+  const mask = currentUmask();
+  const exactMode = (meta.mode & 0o7000) === 0 && mask !== null && (meta.mode & mask) === 0;
+  const fd = createReplacing(path, () => fs.openSync(path, NEW_FILE_FLAGS, exactMode ? meta.mode : 0o600), onRemove);
   let open = true;
   return {
     write(chunk) {
@@ -62,7 +77,7 @@ export function createFile(path: string, meta: EntryMeta, onRemove: () => void, 
       try {
         // chown clears setuid/setgid, so chmod must come after it.
         if (!ownedAlready) fs.fchownSync(fd, meta.uid, meta.gid);
-        fs.fchmodSync(fd, meta.mode);
+        if (!exactMode) fs.fchmodSync(fd, meta.mode);
         fs.futimesSync(fd, meta.atime, meta.mtime);
         open = false;
         fs.closeSync(fd);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { currentUmask } from './fs-ops.js';
 import { gzip, makeTar, sandbox, unpackBuffer, unpackLayers, zstd } from './layer-fixtures.js';
 
 let box: ReturnType<typeof sandbox>;
@@ -214,5 +215,16 @@ describe('unpackLayer: owners without needless chowns', () => {
     };
     assert.deepEqual(['mail/root', 'mail/sub', 'mail/link', 'plain/file', 'plain/other', 'plain/late'].map(owner), ['0:0', '0:0', '0:0', '0:0', '5:6', '0:0']);
     assert.equal(fs.statSync(at('mail/sub')).mode & 0o7777, 0o755);
+  });
+});
+
+describe('unpackLayer: modes given at creation', () => {
+  it('files get their exact mode, whether the umask lets it through at creation or not', async () => {
+    const modes = [0o444, 0o640, 0o600, 0o755, 0o777, 0o666, 0o1755, 0o2711];
+    await unpackLayers(box.root, modes.map((mode, i) => ({ name: `f${i}`, content: 'x', mode })));
+    assert.deepEqual(modes.map((_, i) => fs.statSync(at(`f${i}`)).mode & 0o7777), modes);
+  });
+  it('reads the umask without changing it', () => {
+    assert.equal(currentUmask(), process.umask());
   });
 });
