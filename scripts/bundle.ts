@@ -4,8 +4,9 @@
  *   V8's compiled code only for scripts (vm.Script cachedData), not for ES modules: bin/mydocker
  *   loads this file with a code cache, which halves the cost of loading it. Lazily imported code
  *   (the pull pipeline…) is in the same file but runs only when first required.
- * - dist/bundle/supervisor-main.js: the detached supervisor's entry (an ES module: it uses
- *   top-level await, and it starts once per detached container, not per command).
+ * - dist/bundle/supervisor-main.js and apply-worker.js: the detached supervisor's entry and the
+ *   pull's unpack worker thread (ES modules: they start once per detached container or pull, not
+ *   per command).
  * The library API stays in dist/src (tsc's output, ES modules).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ mkdirSync('dist/bundle', { recursive: true });
 for (const file of cli.outputFiles) writeFileSync(file.path, requireInsteadOfImport(file.text));
 
 await build({
-  entryPoints: { 'supervisor-main': 'src/containers/supervisor-main.ts' },
+  entryPoints: { 'supervisor-main': 'src/containers/supervisor-main.ts', 'apply-worker': 'src/unpack/apply-worker-main.ts' },
   outdir: 'dist/bundle',
   bundle: true,
   format: 'esm',

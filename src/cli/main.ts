@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { MyDockerError } from '../errors.js';
-import { entriesFor } from './commands/index.js';
+import { COMMANDS, entriesFor } from './commands/index.js';
 import { normalizeBooleanValues } from './boolean-values.js';
 import type { CommandContext, CommandResult } from './commands/context.js';
 import { EXIT_MYDOCKER_FAILED, exitCodeFor, formatError } from './exit.js';
@@ -83,4 +83,9 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** Whether `name` is a command (bin/mydocker keeps a code cache per command, not per typo). */
+export function isCommandName(name: string): boolean {
+  return COMMANDS.some((entry) => entry.names.includes(name));
 }

@@ -10,6 +10,12 @@ import type { PullEvent } from './events.js';
 import { Limiter } from './limiter.js';
 import { linkFromLowers } from './link-from-lowers.js';
 
+/**
+ * Layers from this size (compressed) are unpacked with a worker thread writing the files while this
+ * one downloads, verifies, decompresses and hashes; below it the thread's start-up costs more than it saves.
+ */
+export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+
 /** Docker's short layer id: the first 12 hex digits of the digest. */
 export function shortId(digest: string): string {
   return digestHex(digest).slice(0, 12);
@@ -189,7 +195,7 @@ async function unpackStream(
   });
   const tail = download ? download.writer : verify;
   const piping = download ? pipeline(source, verify, download.writer) : pipeline(source, verify);
-  const [result] = await Promise.all([unpackLayer(tail, layer.mediaType, dir, { signal: c.signal, format: 'overlay' }), verify.verified, piping]);
+  const [result] = await Promise.all([unpackLayer(tail, layer.mediaType, dir, { signal: c.signal, format: 'overlay', worker: layer.size >= WORKER_MIN_BYTES }), verify.verified, piping]);
   if (result.diffId !== layer.diffId) throw digestMismatch(`layer ${id} (uncompressed)`, layer.diffId, result.diffId);
   const overlay = result.overlay;
   return {

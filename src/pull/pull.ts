@@ -5,6 +5,7 @@ import { endpointsFor, RegistryClient } from '../registry/index.js';
 import type { Settings } from '../config/index.js';
 import { ImageRefs, setPulledTag, type LocalImage } from '../images/index.js';
 import { ContentStore } from '../store/index.js';
+import { prestartApplyWorker } from '../unpack/index.js';
 import { DEFAULT_MAX_CONCURRENT_DOWNLOADS } from '../config/index.js';
 import { ensureSnapshots, type LayerJob } from './layer-pipeline.js';
 import type { PullEvent } from './events.js';
@@ -61,6 +62,16 @@ async function fetchFromEndpoints(ref: Reference, platform: Platform, options: P
  * only after the root is in place, so a tag never points at an incomplete image.
  */
 export async function pull(ref: Reference, options: PullOptions): Promise<PullResult> {
+  // The registry round trips leave a core idle: a large layer's worker starts meanwhile.
+  const releaseWorker = prestartApplyWorker();
+  try {
+    return await pullWith(ref, options);
+  } finally {
+    releaseWorker();
+  }
+}
+
+async function pullWith(ref: Reference, options: PullOptions): Promise<PullResult> {
   const { root } = options.settings;
   const platform = options.platform ?? hostPlatform();
   const emit = options.onEvent ?? (() => undefined);

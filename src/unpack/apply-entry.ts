@@ -17,6 +17,7 @@ export type LayerFormat = 'flatten' | 'overlay';
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
+const S_ISGID = 0o2000;
 
 /** The tar header fields we use (tar-stream's Header fits; `type` is null for typeflags it does not know). */
 export interface EntryHeader {
@@ -45,7 +46,17 @@ export class LayerWriter {
   private readonly dirs = new Map<string, ResolvedDir>();
   private readonly touched = new TouchedPaths();
   private readonly dirTimes: Array<{ path: string; meta: EntryMeta }> = [];
-  private readonly invalidate = (): void => this.dirs.clear();
+  // Directories (real paths) whose mode and owner this writer set, with our own gid and without the
+  // setgid bit: what is created in them gets our gid (a setgid directory, or any directory on a
+  // filesystem mounted with grpid, passes its own gid down instead).
+  private readonly plainDirs = new Set<string>();
+  private readonly invalidate = (): void => {
+    this.dirs.clear();
+    // A removed directory's path may come back, made by the resolver with an inherited mode.
+    this.plainDirs.clear();
+  };
+  // Who creates the files: when an entry's owner is this, its chown would change nothing.
+  private readonly creator = { uid: process.geteuid?.() ?? -1, gid: process.getegid?.() ?? -1 };
 
   /** Apparent bytes written: regular files and symlink targets (what `du --apparent-size` counts). */
   contentBytes = 0;
@@ -87,6 +98,7 @@ export class LayerWriter {
     if (base === undefined) {
       if (header.type !== 'directory') throw unsafeEntry(name, 'it would replace the image root with a non-directory');
       setOwnerAndMode(this.root, meta);
+      this.notePlain(this.root, meta);
       this.dirTimes.push({ path: this.root, meta });
       return undefined;
     }
@@ -118,16 +130,18 @@ export class LayerWriter {
       case 'file':
       case 'contiguous-file':
         this.contentBytes += header.size ?? 0;
-        return createFile(path, meta, this.invalidate);
+        return createFile(path, meta, this.invalidate, this.ownedAlready(parent.real, meta));
       case 'directory':
-        this.makeDirectory(path, meta);
+        this.makeDirectory(path, meta, this.ownedAlready(parent.real, meta));
         return undefined;
-      case 'symlink':
+      case 'symlink': {
         this.contentBytes += Buffer.byteLength(header.linkname ?? '');
+        const owned = this.ownedAlready(parent.real, meta);
         createReplacing(path, () => fs.symlinkSync(header.linkname ?? '', path), this.invalidate);
-        fs.lchownSync(path, meta.uid, meta.gid);
+        if (!owned) fs.lchownSync(path, meta.uid, meta.gid);
         fs.lutimesSync(path, meta.atime, meta.mtime);
         return undefined;
+      }
       case 'link':
         this.makeHardlink(path, header.linkname ?? '', name);
         return undefined;
@@ -160,20 +174,41 @@ export class LayerWriter {
     return dir;
   }
 
-  private makeDirectory(path: string, meta: EntryMeta): void {
+  private makeDirectory(path: string, meta: EntryMeta, ownedIfNew: boolean): void {
+    let created = true;
     try {
       fs.mkdirSync(path, { mode: 0o700 });
     } catch (error) {
       if (errnoCode(error) !== 'EEXIST') throw error;
+      created = false;
       // An existing directory is kept (its lower children stay); anything else is replaced.
       if (!fs.lstatSync(path).isDirectory()) {
         removePath(path);
         this.invalidate();
         fs.mkdirSync(path, { mode: 0o700 });
+        // The parent's state is no longer known (the removal cleared it).
+        ownedIfNew = false;
+        created = true;
       }
     }
-    setOwnerAndMode(path, meta);
+    setOwnerAndMode(path, meta, created && ownedIfNew);
+    this.notePlain(path, meta);
     this.dirTimes.push({ path, meta });
+  }
+
+  /**
+   * Whether an entry created now in `parentReal` gets meta's owner without a chown: we create it
+   * (as uid/gid `creator`) in a directory whose mode we set without the setgid bit. A chown to
+   * the same owner would change nothing else: a new file has no setuid bits or capabilities yet.
+   */
+  private ownedAlready(parentReal: string, meta: EntryMeta): boolean {
+    return meta.uid === this.creator.uid && meta.gid === this.creator.gid && this.plainDirs.has(parentReal);
+  }
+
+  /** Records a directory whose owner and mode were just set (and so whether it passes another gid down). */
+  private notePlain(path: string, meta: EntryMeta): void {
+    if ((meta.mode & S_ISGID) === 0 && meta.gid === this.creator.gid) this.plainDirs.add(path);
+    else this.plainDirs.delete(path);
   }
 
   /** Whether a hardlink target exists in this layer (nothing followed); refuses unsafe names first. */

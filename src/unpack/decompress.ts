@@ -13,8 +13,9 @@ const MAGIC: ReadonlyArray<readonly [Compression | 'bzip2' | 'xz', readonly numb
   ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
 ];
 const SNIFF_BYTES = 6;
-// zlib inflates on the thread pool; 16 KiB (the default) means one round trip per 16 KiB, which measured ~2x slower.
-const GUNZIP_CHUNK = 128 * 1024;
+// zlib inflates on the thread pool; 16 KiB (the default) means one round trip per 16 KiB, which
+// measured ~2x slower; 1 MiB beat 128 KiB by ~10% on a large layer.
+export const GUNZIP_CHUNK = 1024 * 1024;
 
 /**
  * Picks the decompressor from the blob's first bytes. The media type is only a hint: Docker
@@ -31,8 +32,11 @@ export function sniffCompression(head: Uint8Array, mediaType: string): Compressi
   return 'none';
 }
 
-/** Yields the uncompressed bytes of `source` (gzip, zstd or plain tar), streaming. */
-export async function* decompress(source: AsyncIterable<Uint8Array>, mediaType: string): AsyncGenerator<Buffer> {
+/**
+ * Yields the uncompressed bytes of `source` (gzip, zstd or plain tar), streaming. `onSniffed`
+ * learns the compression before the first chunk.
+ */
+export async function* decompress(source: AsyncIterable<Uint8Array>, mediaType: string, onSniffed?: (compression: Compression) => void): AsyncGenerator<Buffer> {
   const iterator = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headLength = 0;
@@ -45,6 +49,7 @@ export async function* decompress(source: AsyncIterable<Uint8Array>, mediaType: 
   const first = Buffer.concat(head);
   const rest = replay(first, iterator);
   const compression = sniffCompression(first, mediaType);
+  onSniffed?.(compression);
   if (compression === 'gzip') yield* gunzip(rest);
   else if (compression === 'zstd') yield* unzstd(rest);
   else yield* rest;

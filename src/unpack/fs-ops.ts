@@ -43,9 +43,27 @@ export function createReplacing<T>(path: string, create: () => T, onRemove: () =
   return create();
 }
 
-/** Creates `path` as a new regular file (replacing what was there) and returns a sink for its content. */
-export function createFile(path: string, meta: EntryMeta, onRemove: () => void): FileSink {
-  const fd = createReplacing(path, () => fs.openSync(path, NEW_FILE_FLAGS, 0o600), onRemove);
+let umask: number | undefined | null;
+
+/** This process's umask, read without changing it (process.umask() sets it twice, racing other threads); null if unknown. */
+export function currentUmask(): number | null {
+  if (umask === undefined) {
+    const line = /^Umask:\s*([0-7]+)$/m.exec(fs.readFileSync('/proc/self/status', { encoding: 'utf8', flag: 'r' }));
+    umask = line?.[1] === undefined ? null : parseInt(line[1], 8);
+  }
+  return umask;
+}
+
+/**
+ * Creates `path` as a new regular file (replacing what was there) and returns a sink for its content.
+ * `ownedAlready`: the file is created with meta's owner anyway (see LayerWriter), so the chown is skipped.
+ */
+export function createFile(path: string, meta: EntryMeta, onRemove: () => void, ownedAlready = false): FileSink {
+  // A plain mode that the umask leaves whole is given at creation: no chmod needed. Special bits
+  // (setuid, setgid, sticky) are set by the chmod after the chown, which would clear them.
+  const mask = currentUmask();
+  const exactMode = (meta.mode & 0o7000) === 0 && mask !== null && (meta.mode & mask) === 0;
+  const fd = createReplacing(path, () => fs.openSync(path, NEW_FILE_FLAGS, exactMode ? meta.mode : 0o600), onRemove);
   let open = true;
   return {
     write(chunk) {
@@ -58,8 +76,8 @@ export function createFile(path: string, meta: EntryMeta, onRemove: () => void):
     close() {
       try {
         // chown clears setuid/setgid, so chmod must come after it.
-        fs.fchownSync(fd, meta.uid, meta.gid);
-        fs.fchmodSync(fd, meta.mode);
+        if (!ownedAlready) fs.fchownSync(fd, meta.uid, meta.gid);
+        if (!exactMode) fs.fchmodSync(fd, meta.mode);
         fs.futimesSync(fd, meta.atime, meta.mtime);
         open = false;
         fs.closeSync(fd);
@@ -80,8 +98,8 @@ export function createFile(path: string, meta: EntryMeta, onRemove: () => void):
 }
 
 /** Applies owner then mode to a directory or FIFO we just created or kept (not a symlink). */
-export function setOwnerAndMode(path: string, meta: EntryMeta): void {
-  fs.lchownSync(path, meta.uid, meta.gid);
+export function setOwnerAndMode(path: string, meta: EntryMeta, ownedAlready = false): void {
+  if (!ownedAlready) fs.lchownSync(path, meta.uid, meta.gid);
   fs.chmodSync(path, meta.mode);
 }
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { currentUmask } from './fs-ops.js';
 import { gzip, makeTar, sandbox, unpackBuffer, unpackLayers, zstd } from './layer-fixtures.js';
 
 let box: ReturnType<typeof sandbox>;
@@ -77,7 +78,7 @@ describe('unpackLayer: content and metadata', () => {
   });
 
   it('reports progress as a running uncompressed total', async () => {
-    const tarball = await makeTar([{ name: 'big', content: Buffer.alloc(600_000, 1) }]);
+    const tarball = await makeTar([{ name: 'big', content: Buffer.alloc(3_000_000, 1) }]);
     const seen: number[] = [];
     await unpackBuffer(gzip(tarball), box.root, { onProgress: (n) => seen.push(n) });
     assert.ok(seen.length > 1);
@@ -186,5 +187,44 @@ describe('unpackLayer: replacements', () => {
     await unpackLayers(box.root, [{ name: 'usr/bin/', type: 'directory' }, { name: 'bin', type: 'symlink', linkname: 'usr/bin' }], [{ name: 'bin/ls', content: 'ls' }]);
     assert.equal(read('usr/bin/ls'), 'ls');
     assert.equal(fs.lstatSync(at('bin')).isSymbolicLink(), true);
+  });
+});
+
+describe('unpackLayer: owners without needless chowns', () => {
+  it('a root-owned entry in a setgid directory still gets gid 0 (the directory would pass its gid down)', async (t) => {
+    if (process.geteuid?.() !== 0) {
+      t.skip('needs root');
+      return;
+    }
+    await unpackLayers(box.root, [
+      { name: './', type: 'directory', mode: 0o755 },
+      { name: 'mail/', type: 'directory', mode: 0o2775, uid: 0, gid: 8 },
+      { name: 'mail/root', content: 'x', mode: 0o600 },
+      { name: 'mail/sub/', type: 'directory', mode: 0o755 },
+      { name: 'mail/link', type: 'symlink', linkname: 'root' },
+      { name: 'plain/', type: 'directory', mode: 0o755 },
+      { name: 'plain/file', content: 'y', uid: 0, gid: 0 },
+      { name: 'plain/other', content: 'z', uid: 5, gid: 6 },
+      // Turned setgid by a later entry: what follows in it inherits again.
+      { name: 'plain/', type: 'directory', mode: 0o2755, uid: 0, gid: 9 },
+      { name: 'plain/late', content: 'w' },
+    ]);
+    const owner = (path: string): string => {
+      const s = fs.lstatSync(at(path));
+      return `${s.uid}:${s.gid}`;
+    };
+    assert.deepEqual(['mail/root', 'mail/sub', 'mail/link', 'plain/file', 'plain/other', 'plain/late'].map(owner), ['0:0', '0:0', '0:0', '0:0', '5:6', '0:0']);
+    assert.equal(fs.statSync(at('mail/sub')).mode & 0o7777, 0o755);
+  });
+});
+
+describe('unpackLayer: modes given at creation', () => {
+  it('files get their exact mode, whether the umask lets it through at creation or not', async () => {
+    const modes = [0o444, 0o640, 0o600, 0o755, 0o777, 0o666, 0o1755, 0o2711];
+    await unpackLayers(box.root, modes.map((mode, i) => ({ name: `f${i}`, content: 'x', mode })));
+    assert.deepEqual(modes.map((_, i) => fs.statSync(at(`f${i}`)).mode & 0o7777), modes);
+  });
+  it('reads the umask without changing it', () => {
+    assert.equal(currentUmask(), process.umask());
   });
 });

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import * as tar from 'tar-stream';
-import { MyDockerError, errnoCode, isMyDockerError } from '../errors.js';
-import { LayerWriter, type LayerFormat } from './apply-entry.js';
-import type { DeferredLink } from './overlay-ops.js';
-import { decompress } from './decompress.js';
-import { corruptLayer, fsFailure, interrupted } from './errors.js';
+import { MyDockerError } from '../errors.js';
+import type { LayerFormat } from './apply-entry.js';
+import { localApplier, type AppliedLayer, type TarApplier } from './apply-tar.js';
+import { decompress, type Compression } from './decompress.js';
+import { interrupted } from './errors.js';
+import { workerApplier } from './worker-applier.js';
 
 /** Options for {@link unpackLayer}. */
 export interface UnpackOptions {
@@ -16,6 +16,11 @@ export interface UnpackOptions {
   onProgress?: (uncompressedBytes: number) => void;
   /** 'flatten' (default): apply onto a root holding the layers below; 'overlay': unpack alone, in overlayfs's format. */
   format?: LayerFormat;
+  /**
+   * Decompress, hash and write the files on a worker thread, so that they overlap with the
+   * download and verification on another core: worth its start-up (~30 ms) for large layers only.
+   */
+  worker?: boolean;
 }
 
 /** What the uncompressed layer was: its diff ID and size. */
@@ -25,19 +30,14 @@ export interface UnpackResult {
   /** Uncompressed bytes. */
   size: number;
   /** Overlay format: opaque directories (relative paths) and hardlinks to lower layers still to make. */
-  overlay?: {
-    opaque: string[];
-    deferredLinks: DeferredLink[];
-    contentBytes: number;
-    /** Set when the filesystem refused overlayfs's markers: the whiteouts, listed (usable by the copy snapshotter only). */
-    unmarkedWhiteouts?: string[];
-  };
+  overlay?: AppliedLayer['overlay'];
 }
 
 /**
  * Decompresses `blob` (gzip, zstd or plain tar, sniffed from the magic bytes; mediaType is a hint),
  * hashes the uncompressed stream, and applies the tar entries onto `root` (a directory that already
- * holds the previous layers). One streaming pass: decompress → hash → tar parse → write.
+ * holds the previous layers). One streaming pass: decompress → hash → tar parse → write, on a
+ * worker thread when `options.worker` is set (same results, same errors).
  *
  * Rejects with a MyDockerError: 'unsafe-content' (ERR_UNSAFE_LAYER_ENTRY) for an entry that would
  * escape `root`; 'integrity' for a corrupt or truncated blob; 'unsupported' for bzip2/xz or an unknown
@@ -57,107 +57,67 @@ export async function unpackLayer(
   if (fs.statSync(rootPath, { throwIfNoEntry: false })?.isDirectory() !== true) {
     throw new MyDockerError('internal', 'ERR_UNPACK_ROOT', `cannot unpack a layer into ${rootPath}: not a directory`);
   }
-  const extract = tar.extract();
-  const job = run(blob, mediaType, rootPath, extract, options);
+  const format = options.format ?? 'flatten';
+  const applier = options.worker === true ? workerApplier(rootPath, format) : localApplier(rootPath, format);
+  const job = { result: run(blob, mediaType, rootPath, applier, options), stop: () => applier.stop(interrupted()) };
   // A failed unpack must not leave a read pending on the caller's stream (e.g. a stalled registry response).
-  job.catch(() => release(blob));
-  if (signal === undefined) return job;
-  // The blob may stall (a slow registry); the race rejects at once, and destroying the parser
-  // makes the loops stop at their next step.
+  job.result.catch(() => release(blob));
+  if (signal === undefined) return job.result;
+  // The blob may stall (a slow registry); the race rejects as soon as nothing writes into `root`
+  // any more (the caller then removes it), without waiting for the blob.
   let onAbort = (): void => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {
       const error = interrupted(signal.reason);
-      extract.destroy(error);
       release(blob);
-      reject(error);
+      void job.stop().then(() => reject(error));
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([job, aborted]);
+    return await Promise.race([job.result, aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort);
-    job.catch(() => {});
+    job.result.catch(() => {});
     aborted.catch(() => {});
   }
 }
 
-async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, root: string, extract: tar.Extract, options: UnpackOptions): Promise<UnpackResult> {
+async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, root: string, applier: TarApplier, options: UnpackOptions): Promise<UnpackResult> {
   const hash = createHash('sha256');
-  const feeding = feed(decompress(chunks(blob), mediaType), extract, hash, options);
-  let feedError: unknown;
-  feeding.catch((error: unknown) => {
-    feedError = error;
-    // A decompression or source error must also stop the entry loop, which waits on the parser.
-    extract.destroy(error instanceof Error ? error : new Error(String(error)));
-  });
+  let compression: Compression = 'none';
+  const feeding = feed(decompress(chunks(blob), mediaType, (c) => (compression = c)), () => compression === 'gzip', applier, hash, options);
+  feeding.catch(() => {});
+  let size: number;
   try {
-    const writer = new LayerWriter(root, options.format);
-    const [size] = await Promise.all([feeding, applyEntries(extract, writer, root, options.signal)]);
-    const overlay = writer.overlay ? {
-      opaque: writer.overlay.opaque,
-      deferredLinks: writer.overlay.deferredLinks,
-      contentBytes: writer.contentBytes,
-      ...(writer.overlay.unmarkedWhiteouts && { unmarkedWhiteouts: writer.overlay.unmarkedWhiteouts }),
-    } : undefined;
-    return { diffId: `sha256:${hash.digest('hex')}`, size, ...(overlay && { overlay }) };
+    // The applier's own failure (an unsafe entry, say) stops everything at once, even mid-download.
+    size = await Promise.race([feeding, applier.failure]);
   } catch (error) {
-    // The parser only echoes a source failure; report the original (e.g. the caller's digest error).
-    throw feedError ?? error;
+    // Whatever failed, nothing may still be writing into `root` when we return.
+    await applier.stop(error instanceof Error ? error : new Error(String(error)));
+    // Once aborted, the blob's own teardown error is only an echo of the abort.
+    if (options.signal?.aborted === true) throw interrupted(options.signal.reason);
+    throw error;
   }
+  const applied = await applier.end();
+  return { diffId: `sha256:${hash.digest('hex')}`, size, ...(applied.overlay && { overlay: applied.overlay }) };
 }
 
-/** Hashes and counts the uncompressed bytes and writes them into the tar parser, honouring its backpressure. */
-async function feed(input: AsyncIterable<Buffer>, extract: tar.Extract, hash: ReturnType<typeof createHash>, options: UnpackOptions): Promise<number> {
+/** Hashes and counts the uncompressed bytes and hands them to the applier, honouring its backpressure. */
+async function feed(input: AsyncIterable<Buffer>, fromZlib: () => boolean, applier: TarApplier, hash: ReturnType<typeof createHash>, options: UnpackOptions): Promise<number> {
   let size = 0;
   for await (const chunk of input) {
     if (options.signal?.aborted === true) throw interrupted(options.signal.reason);
-    // The entry loop failed (or was aborted) and tore the parser down: stop reading.
-    if (extract.destroying) return size;
+    // The applier failed: its error is the one reported; stop reading.
+    if (applier.failed) return size;
     hash.update(chunk);
     size += chunk.byteLength;
     options.onProgress?.(size);
-    if (!extract.write(chunk) && !extract.destroying) await drained(extract);
+    // zlib hands out each output buffer and never writes it again: it may move to the worker as is.
+    const wait = applier.write(chunk, fromZlib());
+    if (wait !== undefined) await wait;
   }
-  extract.end(undefined);
   return size;
-}
-
-async function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string, signal: AbortSignal | undefined): Promise<void> {
-  try {
-    for await (const entry of extract) {
-      const sink = writer.begin(entry.header);
-      try {
-        for await (const chunk of entry as AsyncIterable<Buffer>) {
-          if (signal?.aborted === true) throw interrupted(signal.reason);
-          sink?.write(chunk);
-        }
-        sink?.close();
-      } catch (error) {
-        sink?.abort();
-        throw error;
-      }
-    }
-    writer.finish();
-  } catch (error) {
-    if (isMyDockerError(error)) throw error;
-    if (errnoCode(error) !== undefined) throw fsFailure(error, 'unpack into', root);
-    // Anything else comes from the tar parser: a bad checksum, a short archive.
-    throw corruptLayer(`tar: ${error instanceof Error ? error.message : String(error)}`, error);
-  }
-}
-
-function drained(extract: tar.Extract): Promise<void> {
-  return new Promise((resolveDrain) => {
-    const done = (): void => {
-      extract.off('drain', done);
-      extract.off('close', done);
-      resolveDrain();
-    };
-    extract.on('drain', done);
-    extract.on('close', done);
-  });
 }
 
 async function* chunks(blob: NodeJS.ReadableStream | Readable): AsyncGenerator<Buffer> {

@@ -1,0 +1,120 @@
+import * as tar from 'tar-stream';
+import { errnoCode, isMyDockerError } from '../errors.js';
+import { LayerWriter, type LayerFormat } from './apply-entry.js';
+import type { DeferredLink } from './overlay-ops.js';
+import { corruptLayer, fsFailure } from './errors.js';
+
+/** What applying a layer's tar produced, beyond the files themselves (overlay format only). */
+export interface AppliedLayer {
+  overlay?: {
+    opaque: string[];
+    deferredLinks: DeferredLink[];
+    contentBytes: number;
+    /** Set when the filesystem refused overlayfs's markers: the whiteouts, listed (usable by the copy snapshotter only). */
+    unmarkedWhiteouts?: string[];
+  };
+}
+
+/**
+ * Consumes the uncompressed tar stream of one layer and applies its entries: here on this thread
+ * ({@link localApplier}) or on a worker thread (worker-applier.ts), behind the same contract.
+ */
+export interface TarApplier {
+  /**
+   * Takes the next bytes of the tar; when it returns a promise, wait for it before writing more
+   * (backpressure). `transferable`: the chunk's ArrayBuffer is the caller's to give away (zlib's
+   * output), so a worker may receive it without a copy; the chunk must not be read afterwards.
+   */
+  write(chunk: Buffer, transferable?: boolean): Promise<void> | undefined;
+  /** The tar ended: resolves once every entry is applied (rejects with the failure if applying failed). */
+  end(): Promise<AppliedLayer>;
+  /** Rejects as soon as applying fails on its own (never after {@link stop}), so that feeding stops early. */
+  readonly failure: Promise<never>;
+  /** True once applying failed: more bytes are useless. */
+  readonly failed: boolean;
+  /** Stops applying after a source failure or an abort; resolves once nothing more will be written. */
+  stop(error: Error): Promise<void>;
+}
+
+/** Applies the tar on this thread: tar-stream's parser feeding a {@link LayerWriter}. */
+export function localApplier(root: string, format: LayerFormat): TarApplier {
+  const extract = tar.extract();
+  const writer = new LayerWriter(root, format);
+  let stopped = false;
+  let failed = false;
+  const applying = applyEntries(extract, writer, root).then(() => results(writer));
+  // Echoes of a stop (the parser destroyed under the loop) are not failures of their own.
+  const failure = applying.then(
+    () => new Promise<never>(() => {}),
+    (error: unknown) => {
+      failed = true;
+      return stopped ? new Promise<never>(() => {}) : Promise.reject(error);
+    },
+  );
+  failure.catch(() => {});
+  applying.catch(() => {});
+  return {
+    write(chunk) {
+      if (failed || extract.destroying) return undefined;
+      return extract.write(chunk) || extract.destroying ? undefined : drained(extract);
+    },
+    end() {
+      extract.end(undefined);
+      return applying;
+    },
+    failure,
+    get failed() {
+      return failed;
+    },
+    async stop(error) {
+      stopped = true;
+      extract.destroy(error);
+      await applying.catch(() => undefined);
+    },
+  };
+}
+
+async function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string): Promise<void> {
+  try {
+    for await (const entry of extract) {
+      const sink = writer.begin(entry.header);
+      try {
+        for await (const chunk of entry as AsyncIterable<Buffer>) sink?.write(chunk);
+        sink?.close();
+      } catch (error) {
+        sink?.abort();
+        throw error;
+      }
+    }
+    writer.finish();
+  } catch (error) {
+    if (isMyDockerError(error)) throw error;
+    if (errnoCode(error) !== undefined) throw fsFailure(error, 'unpack into', root);
+    // Anything else comes from the tar parser: a bad checksum, a short archive.
+    throw corruptLayer(`tar: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+function results(writer: LayerWriter): AppliedLayer {
+  if (writer.overlay === undefined) return {};
+  return {
+    overlay: {
+      opaque: writer.overlay.opaque,
+      deferredLinks: writer.overlay.deferredLinks,
+      contentBytes: writer.contentBytes,
+      ...(writer.overlay.unmarkedWhiteouts && { unmarkedWhiteouts: writer.overlay.unmarkedWhiteouts }),
+    },
+  };
+}
+
+function drained(extract: tar.Extract): Promise<void> {
+  return new Promise((resolveDrain) => {
+    const done = (): void => {
+      extract.off('drain', done);
+      extract.off('close', done);
+      resolveDrain();
+    };
+    extract.on('drain', done);
+    extract.on('close', done);
+  });
+}
