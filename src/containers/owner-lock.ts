@@ -7,7 +7,7 @@
 import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode, MyDockerError } from '../errors.js';
-import { containerDir, isSameProcess, processStartTime } from './state.js';
+import { containerDir, isSameProcess, ownStartTime } from './state.js';
 
 function lockPath(root: string, id: string): string {
   return join(containerDir(root, id), 'owner.lock');
@@ -20,7 +20,7 @@ export function acquireOwnerLock(root: string, id: string): void {
     try {
       const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {
-        writeSync(fd, `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
+        writeSync(fd, `${process.pid} ${ownStartTime()}\n`);
       } finally {
         closeSync(fd);
       }

@@ -5,7 +5,7 @@ import type { LaunchOutcome } from '../launcher/index.js';
 import type { RuntimeSpec } from '../runtime/index.js';
 import { removeContainerDirs, type ContainerDirs } from './container-dirs.js';
 import { generateName, reserveName } from './names.js';
-import { containerDir, newState, processStartTime, readState, writeConfig, writeState, type ContainerConfig } from './state.js';
+import { containerDir, newState, ownStartTime, readState, writeConfig, writeState, type ContainerConfig } from './state.js';
 
 export interface CreateRequest {
   /** --name; generated when absent. */
@@ -44,7 +44,7 @@ export function createRecord(root: string, dirs: ContainerDirs, request: CreateR
   };
   writeFileSync(join(dirs.dir, 'spec.json'), `${JSON.stringify(spec)}\n`, { mode: 0o600 });
   writeConfig(root, config);
-  writeState(root, dirs.id, { ...newState(), ownerPid: process.pid, ownerStart: processStartTime(process.pid) ?? '' });
+  writeState(root, dirs.id, { ...newState(), ownerPid: process.pid, ownerStart: ownStartTime() });
   for (let attempt = 0; ; attempt++) {
     try {
       reserveName(root, config.name, dirs.id);
@@ -70,7 +70,10 @@ export function readSpec(root: string, id: string): RuntimeSpec {
 /** This process now owns the container (waits for it and records its end). */
 export function markStarting(root: string, id: string): void {
   const state = readState(root, id) ?? newState();
-  writeState(root, id, { ...state, ownerPid: process.pid, ownerStart: processStartTime(process.pid) ?? '' });
+  const ownerStart = ownStartTime();
+  // A foreground run created the record as its owner already: one write fewer on every run.
+  if (state.ownerPid === process.pid && state.ownerStart === ownerStart) return;
+  writeState(root, id, { ...state, ownerPid: process.pid, ownerStart });
 }
 
 export function markRunning(root: string, id: string, pid: number): void {
@@ -80,7 +83,7 @@ export function markRunning(root: string, id: string, pid: number): void {
     status: 'running',
     pid,
     ownerPid: process.pid,
-    ownerStart: processStartTime(process.pid) ?? '',
+    ownerStart: ownStartTime(),
     startedAt: new Date().toISOString(),
     exitCode: 0,
   });

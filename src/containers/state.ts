@@ -56,6 +56,14 @@ export function containerDir(root: string, id: string): string {
   return join(root, 'containers', id);
 }
 
+let ownStart: string | undefined;
+
+/** This process's start time (see processStartTime), read once: every state write records it. */
+export function ownStartTime(): string {
+  ownStart ??= processStartTime(process.pid) ?? '';
+  return ownStart;
+}
+
 /** A process's start time (clock ticks since boot, /proc/<pid>/stat field 22): tells pid reuse apart. */
 export function processStartTime(pid: number): string | undefined {
   try {
