@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { MyDockerError } from '../errors.js';
 import { transportError } from './errors.js';
+import { undiciCore } from './undici-core.js';
 import { proxyFor } from './proxy.js';
 import { stallTimeoutMs } from './retry.js';
 import { probeTlsFailure, tlsSettingsFor, type TlsSettings } from './tls.js';
@@ -21,21 +22,13 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
 }
 
-type Undici = typeof import('undici');
-let undici: Promise<Undici> | undefined;
-
-// undici (and with it TLS and the CA bundle) is loaded on the first request only, so that a run of
-// a local image never pays for it.
-function loadUndici(): Promise<Undici> {
-  undici ??= import('undici');
-  return undici;
-}
-
 /** One dispatcher per origin: it carries that registry's TLS settings (certs.d) and its proxy. */
 const dispatchers = new Map<string, Promise<{ dispatcher: Dispatcher; tls: TlsSettings | undefined; proxy: string | undefined }>>();
 
 async function createDispatcher(url: URL): Promise<{ dispatcher: Dispatcher; tls: TlsSettings | undefined; proxy: string | undefined }> {
-  const { Agent, ProxyAgent } = await loadUndici();
+  // undici (and with it TLS and the CA bundle) is loaded on the first request only, so that a run
+  // of a local image never pays for it.
+  const { Agent, ProxyAgent } = undiciCore();
   const tls = url.protocol === 'https:' ? await tlsSettingsFor(url) : undefined;
   const connect = tls === undefined ? {} : { ca: tls.ca, ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }) };
   const stall = stallTimeoutMs();
@@ -66,15 +59,15 @@ function dispatcherFor(url: URL): Promise<{ dispatcher: Dispatcher; tls: TlsSett
 
 /** Sends one request without following redirects; network failures become one clear MyDockerError. */
 export async function send(url: URL, request: HttpRequest): Promise<HttpResponse> {
-  const { request: undiciRequest } = await loadUndici();
   const { dispatcher, tls, proxy } = await dispatcherFor(url);
   try {
-    const response = await undiciRequest(url, {
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: request.method,
       headers: request.headers,
       ...(request.body !== undefined && { body: request.body }),
       signal: request.signal,
-      dispatcher,
     });
     return { status: response.statusCode, headers: response.headers, body: response.body as unknown as HttpResponse['body'] };
   } catch (error) {
