@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, beforeEach, test } from 'node:test';
+import { after, beforeEach, test, type TestContext } from 'node:test';
 import { freshRoot, IMAGES } from '../harness/index.js';
 import { BLOBS, MANIFESTS, startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { freePort } from '../harness/net.js';
@@ -279,20 +279,30 @@ test('Ctrl-C while a layer downloads: exit 125 at once, nothing kept, a second p
   await secondPullSucceeds(root);
 });
 
-test('disk full while unpacking (a tiny tmpfs as MYDOCKER_ROOT) → one line, 125, store intact; with room, a second pull succeeds', async (t) => {
+/** Runs `body` with MYDOCKER_ROOT on a tmpfs of `size` (skipped unless root can mount one). */
+async function withTmpfsRoot(t: TestContext, size: string, body: (root: string) => Promise<void>): Promise<void> {
   if (process.getuid?.() !== 0) {
     t.skip('mounting a tmpfs needs root');
     return;
   }
   const root = mkdtempSync(path.join(os.tmpdir(), 'mydocker-enospc-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', root]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', root]);
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     t.skip(`cannot mount a tmpfs here: ${String(error)}`);
     return;
   }
   try {
+    await body(root);
+  } finally {
+    execFileSync('umount', [root]);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+test('disk full while unpacking (a tiny tmpfs as MYDOCKER_ROOT) → one line, 125, store intact; with room, a second pull succeeds', (t) =>
+  withTmpfsRoot(t, '512k', async (root) => {
     faults.reset();
     const result = await c.h.runCli(['pull', ref()], { root });
     assertRun(result, { code: 125, stdout: '' });
@@ -300,36 +310,16 @@ test('disk full while unpacking (a tiny tmpfs as MYDOCKER_ROOT) → one line, 12
     assertNothingKept(root);
     execFileSync('mount', ['-o', 'remount,size=64m', root]);
     await secondPullSucceeds(root);
-  } finally {
-    execFileSync('umount', [root]);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a disk that fills up while the container runs: its exit code stands (not 125), one warning if its exit cannot be recorded', async (t) => {
-  if (process.getuid?.() !== 0) {
-    t.skip('mounting a tmpfs needs root');
-    return;
-  }
-  const root = mkdtempSync(path.join(os.tmpdir(), 'mydocker-enospc-run-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', root]);
-  } catch (error) {
-    rmSync(root, { recursive: true, force: true });
-    t.skip(`cannot mount a tmpfs here: ${String(error)}`);
-    return;
-  }
-  try {
-    assertRun(await c.h.runCli(['pull', '-q', `${c.h.openRegistry}/${IMAGES.busybox}:latest`], { root }), { code: 0 });
+test('a disk that fills up while the container runs: its exit code stands (not 125), one warning if its exit cannot be recorded', (t) =>
+  withTmpfsRoot(t, '64m', async (root) => {
+    const image = `${c.h.openRegistry}/${IMAGES.busybox}:latest`;
+    assertRun(await c.h.runCli(['pull', '-q', image], { root }), { code: 0 });
     const fill = 'cat /dev/zero > /fill 2>/dev/null; echo full; exit 3';
-    const removed = await c.h.runCli(['run', '--rm', `${c.h.openRegistry}/${IMAGES.busybox}:latest`, 'sh', '-c', fill], { root });
-    assertRun(removed, { code: 3, stdout: 'full\n', stderr: '' });
-    const kept = await c.h.runCli(['run', `${c.h.openRegistry}/${IMAGES.busybox}:latest`, 'sh', '-c', fill], { root });
+    assertRun(await c.h.runCli(['run', '--rm', image, 'sh', '-c', fill], { root }), { code: 3, stdout: 'full\n', stderr: '' });
+    const kept = await c.h.runCli(['run', image, 'sh', '-c', fill], { root });
     assert.equal(kept.code, 3, show(kept));
     assert.equal(kept.stdout, 'full\n');
     assert.doesNotMatch(kept.stderr, /internal error/, show(kept));
-  } finally {
-    execFileSync('umount', [root]);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
