@@ -20,6 +20,7 @@ test('nothing after the image is touched, nor option values, nor unknown values'
   assert.deepEqual(normalizeBooleanValues(['run', 'img', 'prog', '--rm=false'], program()), ['run', 'img', 'prog', '--rm=false']);
   assert.deepEqual(normalizeBooleanValues(['run', '-e', '--rm=false', 'img'], program()), ['run', '-e', '--rm=false', 'img']);
   assert.deepEqual(normalizeBooleanValues(['run', '--name=--rm=false', 'img'], program()), ['run', '--name=--rm=false', 'img']);
-  assert.deepEqual(normalizeBooleanValues(['run', '--rm=maybe', 'img'], program()), ['run', '--rm=maybe', 'img']);
+  assert.throws(() => normalizeBooleanValues(['run', '--rm=maybe', 'img'], program()), /invalid argument "maybe" for "--rm" flag/);
+  assert.throws(() => normalizeBooleanValues(['run', '-d=yes', 'img'], program()), /invalid argument "yes" for "-d, --detach" flag/);
   assert.deepEqual(normalizeBooleanValues(['nosuch', '--rm=false'], program()), ['nosuch', '--rm=false']);
 });

@@ -5,9 +5,18 @@
  * first positional argument (the image), after which everything belongs to the container.
  */
 import type { Command, Option } from 'commander';
+import { MyDockerError } from '../errors.js';
 
 const TRUE = new Set(['true', '1', 't', 'T', 'TRUE', 'True']);
 const FALSE = new Set(['false', '0', 'f', 'F', 'FALSE', 'False']);
+
+/** Docker's (pflag's) words for a boolean flag given something else than true or false. */
+function badBoolean(value: string, option: Option): MyDockerError {
+  const flag = option.short !== undefined && option.long !== undefined ? `${option.short}, ${option.long}` : (option.long ?? option.short ?? '');
+  return new MyDockerError('usage', 'ERR_USAGE', `invalid argument "${value}" for "${flag}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`, {
+    hint: 'A boolean flag takes true or false, or no value.',
+  });
+}
 
 function findOption(command: Command, flag: string): Option | undefined {
   return command.options.find((o) => o.long === flag || o.short === flag);
@@ -40,7 +49,7 @@ export function normalizeBooleanValues(argv: readonly string[], program: Command
     if (option && !takesValue(option) && eq >= 0) {
       const value = arg.slice(eq + 1);
       if (TRUE.has(value)) out.push(arg.slice(0, eq));
-      else if (!FALSE.has(value)) out.push(arg); // left for the parser to refuse
+      else if (!FALSE.has(value)) throw badBoolean(value, option);
       continue;
     }
     out.push(arg);

@@ -17,8 +17,9 @@ export interface UnpackOptions {
   /** 'flatten' (default): apply onto a root holding the layers below; 'overlay': unpack alone, in overlayfs's format. */
   format?: LayerFormat;
   /**
-   * Decompress, hash and write the files on a worker thread, so that they overlap with the
-   * download and verification on another core: worth its start-up (~30 ms) for large layers only.
+   * Parse the tar and write the files on a worker thread, so that they overlap with the download,
+   * verification, decompression and hashing on this one: worth its start-up (~50 ms of a core,
+   * see prestartApplyWorker) for large layers only.
    */
   worker?: boolean;
 }
