@@ -4,6 +4,8 @@
  *   V8's compiled code only for scripts (vm.Script cachedData), not for ES modules: bin/mydocker
  *   loads this file with a code cache, which halves the cost of loading it. Lazily imported code
  *   (the pull pipeline…) is in the same file but runs only when first required.
+ * - dist/bundle/undici.cjs: the registry client's HTTP layer (src/registry/undici-modules.cts), its
+ *   own CommonJS file for the same reason, loaded by the first registry request of a command only.
  * - dist/bundle/supervisor-main.js and apply-worker.js: the detached supervisor's entry and the
  *   pull's unpack worker thread (ES modules: they start once per detached container or pull, not
  *   per command).
@@ -12,8 +14,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// Packages loaded only on the way to the network or an archive stay in node_modules, loaded by
-// Node when first needed: bundling them would grow the file every command reads.
+// Packages loaded only on the way to the network or an archive stay out of main.cjs: bundling them
+// would grow the file every command reads. undici gets a bundle of its own (below); the small
+// others are loaded from node_modules when first needed.
 const external = ['undici', 'tar-stream', 'fzstd'];
 
 /**
@@ -45,6 +48,17 @@ const cli = await build({
 });
 mkdirSync('dist/bundle', { recursive: true });
 for (const file of cli.outputFiles) writeFileSync(file.path, requireInsteadOfImport(file.text));
+
+await build({
+  entryPoints: { undici: 'src/registry/undici-modules.cts' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
 
 await build({
   entryPoints: { 'supervisor-main': 'src/containers/supervisor-main.ts', 'apply-worker': 'src/unpack/apply-worker-main.ts' },

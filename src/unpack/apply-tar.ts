@@ -1,11 +1,16 @@
-import * as tar from 'tar-stream';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type * as tar from 'tar-stream';
 import { errnoCode, isMyDockerError } from '../errors.js';
 import { LayerWriter, type LayerFormat } from './apply-entry.js';
 import type { DeferredLink } from './overlay-ops.js';
 import { corruptLayer, fsFailure } from './errors.js';
 
-/** What applying a layer's tar produced, beyond the files themselves (overlay format only). */
+/** What applying a layer's tar produced, beyond the files themselves. */
 export interface AppliedLayer {
+  /** "sha256:<hex>" of the tar stream (hashed where it is parsed: on the worker thread, when there is one). */
+  diffId: string;
+  /** Overlay format only. */
   overlay?: {
     opaque: string[];
     deferredLinks: DeferredLink[];
@@ -36,13 +41,22 @@ export interface TarApplier {
   stop(error: Error): Promise<void>;
 }
 
+let tarStream: typeof tar | undefined;
+
+/** tar-stream, loaded on first use: a pull whose layers all unpack on the worker thread never needs it on this one (~10 ms). */
+function tarModule(): typeof tar {
+  tarStream ??= createRequire(import.meta.url)('tar-stream') as typeof tar;
+  return tarStream;
+}
+
 /** Applies the tar on this thread: tar-stream's parser feeding a {@link LayerWriter}. */
 export function localApplier(root: string, format: LayerFormat): TarApplier {
-  const extract = tar.extract();
+  const extract = tarModule().extract();
   const writer = new LayerWriter(root, format);
+  const hash = createHash('sha256');
   let stopped = false;
   let failed = false;
-  const applying = applyEntries(extract, writer, root).then(() => results(writer));
+  const applying = applyEntries(extract, writer, root).then(() => results(writer, `sha256:${hash.digest('hex')}`));
   // Echoes of a stop (the parser destroyed under the loop) are not failures of their own.
   const failure = applying.then(
     () => new Promise<never>(() => {}),
@@ -56,6 +70,7 @@ export function localApplier(root: string, format: LayerFormat): TarApplier {
   return {
     write(chunk) {
       if (failed || extract.destroying) return undefined;
+      hash.update(chunk);
       return extract.write(chunk) || extract.destroying ? undefined : drained(extract);
     },
     end() {
@@ -95,9 +110,10 @@ async function applyEntries(extract: tar.Extract, writer: LayerWriter, root: str
   }
 }
 
-function results(writer: LayerWriter): AppliedLayer {
-  if (writer.overlay === undefined) return {};
+function results(writer: LayerWriter, diffId: string): AppliedLayer {
+  if (writer.overlay === undefined) return { diffId };
   return {
+    diffId,
     overlay: {
       opaque: writer.overlay.opaque,
       deferredLinks: writer.overlay.deferredLinks,

@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
+import type { Decompress } from 'fzstd';
 import { corruptLayer, unsupportedLayer } from './errors.js';
 
 /** How a layer blob is compressed. */
@@ -80,7 +81,9 @@ async function* gunzip(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
 async function* unzstd(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let ready: Uint8Array[] = [];
   // fzstd allocates a fresh array per block, so holding them until yielded is safe.
-  const decoder = new Decompress((chunk) => void ready.push(chunk));
+  // Loaded here: most layers are gzip.
+  const fzstd = createRequire(import.meta.url)('fzstd') as { Decompress: typeof Decompress };
+  const decoder = new fzstd.Decompress((chunk) => void ready.push(chunk));
   const feed = (chunk: Uint8Array, final: boolean): Buffer[] => {
     try {
       decoder.push(chunk, final);

@@ -1,16 +1,18 @@
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MyDockerError } from '../errors.js';
-import { packageRoot } from '../util/index.js';
+import { bundleDirectory } from '../util/index.js';
 import type { LayerFormat } from './apply-entry.js';
 import type { AppliedLayer, TarApplier } from './apply-tar.js';
 import { ScavengeClock } from './scavenge.js';
 import { TransferBatcher } from './transfer-batcher.js';
 import { deserializeError, type FromWorker, type ToWorker, type WorkerInput } from './worker-protocol.js';
 
-// At most 4 unacknowledged transfers of ~1 MiB: memory stays flat whatever the layer size, and the worker never starves.
-const MAX_IN_FLIGHT = 4;
+// At most 16 unacknowledged transfers of ~1 MiB: memory stays flat whatever the layer size, and the
+// download and decompression run ahead while the worker starts (its first ack comes ~60 ms after the
+// first bytes): with 4, they stalled meanwhile (~4% slower on the bench's large pull).
+const MAX_IN_FLIGHT = 16;
 // This thread now allocates little besides the blob's buffers: collect them every 4 MiB of tar (~2 MiB of gzip).
 const SCAVENGE_EVERY_BYTES = 4 << 20;
 // A stopped worker ends at its next step (it only waits for messages or runs short fs calls); this is a safety net.
@@ -18,9 +20,8 @@ const STOP_GRACE_MS = 5000;
 
 /** The worker's script: the bundled one when running from the bundle (the CLI), else tsc's output beside this module. */
 export function applyWorkerPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  const bundle = join(packageRoot(), 'dist', 'bundle');
-  return here.startsWith(bundle + sep) ? join(bundle, 'apply-worker.js') : join(dirname(here), 'apply-worker-main.js');
+  const bundle = bundleDirectory();
+  return bundle !== undefined ? join(bundle, 'apply-worker.js') : join(dirname(fileURLToPath(import.meta.url)), 'apply-worker-main.js');
 }
 
 let spare: Worker | undefined;

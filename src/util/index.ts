@@ -1,4 +1,4 @@
 export { tempSibling, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
-export { packageRoot } from './package-root.js';
+export { bundleDirectory, packageRoot } from './package-root.js';
 export { randomBelow, randomHex } from './random.js';

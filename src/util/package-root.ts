@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
@@ -18,4 +18,13 @@ export function packageRoot(): string {
   }
   cached = dir;
   return dir;
+}
+
+/**
+ * dist/bundle when this code runs from the bundled CLI (where every module's import.meta.url is the
+ * bundle's), undefined when it runs as the library (tsc's output in dist/src).
+ */
+export function bundleDirectory(): string | undefined {
+  const bundle = join(packageRoot(), 'dist', 'bundle');
+  return fileURLToPath(import.meta.url).startsWith(bundle + sep) ? bundle : undefined;
 }
