@@ -43,8 +43,11 @@ export interface TarApplier {
 
 let tarStream: typeof tar | undefined;
 
-/** tar-stream, loaded on first use: a pull whose layers all unpack on the worker thread never needs it on this one (~10 ms). */
-function tarModule(): typeof tar {
+/**
+ * tar-stream, loaded on first use: a pull whose layers all unpack on the worker thread never needs
+ * it on the main one (~10 ms); the worker loads it as it starts.
+ */
+export function tarModule(): typeof tar {
   tarStream ??= createRequire(import.meta.url)('tar-stream') as typeof tar;
   return tarStream;
 }

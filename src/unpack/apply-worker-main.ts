@@ -4,7 +4,7 @@
  * Started by worker-applier.ts; speaks worker-protocol.ts.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { localApplier } from './apply-tar.js';
+import { localApplier, tarModule } from './apply-tar.js';
 import { interrupted } from './errors.js';
 import { ScavengeClock } from './scavenge.js';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInput } from './worker-protocol.js';
@@ -60,3 +60,5 @@ function main(port: MessagePort, input: WorkerInput): void {
 
 if (parentPort === null) throw new Error('apply-worker-main must run as a worker thread');
 start(parentPort);
+// Loaded while the caller still waits for the registry, not when the first bytes are here.
+tarModule();

@@ -21,7 +21,7 @@ const STOP_GRACE_MS = 5000;
 /** The worker's script: the bundled one when running from the bundle (the CLI), else tsc's output beside this module. */
 export function applyWorkerPath(): string {
   const bundle = bundleDirectory();
-  return bundle !== undefined ? join(bundle, 'apply-worker.js') : join(dirname(fileURLToPath(import.meta.url)), 'apply-worker-main.js');
+  return bundle !== undefined ? join(bundle, 'apply-worker.cjs') : join(dirname(fileURLToPath(import.meta.url)), 'apply-worker-main.js');
 }
 
 let spare: Worker | undefined;
