@@ -14,8 +14,10 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startHarness, IMAGES, MYDOCKER_BIN } from '../test/harness/index.js';
 import { buildImage, compressLayer, singlePlan } from '../test/harness/image-format.js';
+import type { TimedCommand, TimerInput } from './start-timer.js';
 
 const RUNS_PULL = Number(process.env['BENCH_PULL_RUNS'] ?? 3);
 const RUNS_START = Number(process.env['BENCH_START_RUNS'] ?? 21);
@@ -38,6 +40,14 @@ function time(cmd: string, args: string[], extraEnv: Record<string, string> = {}
       else reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr}`));
     });
   });
+}
+
+/**
+ * Waits for the writeback of what the previous timed command wrote and of the removal of its
+ * output: without it, every pull and the floor each paid part of the one before.
+ */
+function settle(): void {
+  execFileSync('sync');
 }
 
 async function series(count: number, once: () => Promise<number>): Promise<number> {
@@ -118,6 +128,7 @@ async function main(): Promise<void> {
     // Cold pulls: fresh store each time, on the bench filesystem.
     const pullOnce = async (ref: string): Promise<number> => {
       const root = path.join(dir, `root-${Math.random().toString(16).slice(2)}`);
+      settle();
       const ms = await time(MYDOCKER_BIN, ['pull', '-q', ref], { MYDOCKER_ROOT: root });
       rmSync(root, { recursive: true, force: true });
       return ms;
@@ -128,6 +139,7 @@ async function main(): Promise<void> {
       mkdirSync(out);
       const url = `http://${harness.openRegistry}/v2/${repository}/blobs/`;
       const script = digests.map((d) => `curl -sf ${url}${d} | gzip -d | tar -x -C ${out}`).join(' && ');
+      settle();
       const ms = await time('sh', ['-c', script]);
       rmSync(out, { recursive: true, force: true });
       return ms;
@@ -137,6 +149,7 @@ async function main(): Promise<void> {
       const work = path.join(dir, `skopeo-${Math.random().toString(16).slice(2)}`);
       mkdirSync(work);
       const script = `skopeo copy -q --src-tls-verify=false docker://${harness.openRegistry}/${repository}:latest oci:${work}/layout:latest && umoci unpack --image ${work}/layout:latest ${work}/bundle`;
+      settle();
       const ms = await time('sh', ['-c', script]);
       rmSync(work, { recursive: true, force: true });
       return ms;
@@ -183,31 +196,8 @@ async function main(): Promise<void> {
     await time(MYDOCKER_BIN, ['pull', '-q', busyboxRef], { MYDOCKER_ROOT: busyboxRoot });
     const snapshot = readdirSync(path.join(busyboxRoot, 'snapshots')).find((name) => /^[0-9a-f]{64}$/.test(name)) ?? '';
     const busyboxRootfs = path.join(busyboxRoot, 'snapshots', snapshot, 'fs');
-    // One untimed run first: it writes the code cache of `run` when the build is new.
-    await time(MYDOCKER_BIN, ['run', '--rm', busyboxRef, '/bin/true'], { MYDOCKER_ROOT: root });
-    // The pulls above leave writeback behind: let it finish so it does not land on the timings.
-    execFileSync('sync');
-    // The floor of the goal is node's start-up plus the unshare/chroot run, with --net as the issue
-    // defines it (mydocker's default network is the host's; a network namespace adds ~0.5 ms here).
-    // All four are interleaved, so that the machine's drift hits the baselines and mydocker alike.
-    const nodeRuns: number[] = [];
-    const unshareRuns: number[] = [];
-    const busyboxRuns: number[] = [];
-    const largeRuns: number[] = [];
-    for (let i = 0; i < RUNS_START; i++) {
-      nodeRuns.push(await time(process.execPath, ['-e', '0']));
-      unshareRuns.push(await time('unshare', ['--pid', '--fork', '--mount', '--uts', '--ipc', '--net', 'chroot', busyboxRootfs, '/bin/true']));
-      busyboxRuns.push(await time(MYDOCKER_BIN, ['run', '--rm', busyboxRef, '/bin/true'], { MYDOCKER_ROOT: root }));
-      largeRuns.push(await time(MYDOCKER_BIN, ['run', '--rm', largeRef, '/bin/true'], { MYDOCKER_ROOT: root }));
-    }
-    const nodeStart = median(nodeRuns);
-    const unshare = median(unshareRuns);
-    const runBusybox = median(busyboxRuns);
-    const runLarge = median(largeRuns);
-    lines.push(row('node -e 0', nodeStart, undefined));
-    lines.push(row('unshare --pid --fork --mount --uts --ipc --net chroot /bin/true', unshare, undefined));
-    /** `crun`/`runc run` of the same busybox root (read-only, /bin/true), when installed. */
-    const ociRuntime = async (name: 'crun' | 'runc', runArgs: (bundle: string, id: string) => string[]): Promise<number | undefined> => {
+    /** `crun`/`runc run` of the same busybox root (read-only, /bin/true), when installed and working here. */
+    const ociRuntime = (name: 'crun' | 'runc', runArgs: (bundle: string) => string[]): TimedCommand | undefined => {
       if (!existsSync(`/usr/bin/${name}`) && !existsSync(`/usr/sbin/${name}`)) {
         lines.push(`${name} run: not measured here (not installed: apt-get install ${name})`);
         return undefined;
@@ -220,24 +210,53 @@ async function main(): Promise<void> {
       config.process.args = ['/bin/true'];
       config.process.terminal = false;
       writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(config));
-      let n = 0;
-      try {
-        const ms = await series(RUNS_START, () => time(name, runArgs(bundle, `bench-${process.pid}-${n++}`)));
-        lines.push(row(`${name} run (same rootfs, /bin/true)`, ms, undefined));
-        return ms;
-      } catch (error) {
-        // e.g. crun 1.8 refuses cgroup "hybrid" hosts (v1 plus a v2 mount with controllers).
-        lines.push(`${name} run: not measured here (${(error as Error).message.split('\n')[0]?.slice(-90)})`);
-        return undefined;
-      }
+      // `run` deletes the container when it exits: the same id serves every run.
+      const command = { name, cmd: name, args: runArgs(bundle) };
+      const probe = spawnSync(command.cmd, command.args, { encoding: 'utf8' });
+      if (probe.status === 0) return command;
+      // e.g. crun 1.8 refuses cgroup "hybrid" hosts (v1 plus a v2 mount with controllers).
+      lines.push(`${name} run: not measured here (${`${probe.stderr ?? ''}${probe.error?.message ?? ''}`.trim().split('\n')[0]?.slice(-90)})`);
+      return undefined;
     };
-    const crun = await ociRuntime('crun', (bundle, id) => ['--cgroup-manager=disabled', 'run', '--bundle', bundle, id]);
-    const runc = await ociRuntime('runc', (bundle, id) => ['run', '--bundle', bundle, id]);
+    const crunCommand = ociRuntime('crun', (bundle) => ['--cgroup-manager=disabled', 'run', '--bundle', bundle, `bench-crun-${process.pid}`]);
+    const runcCommand = ociRuntime('runc', (bundle) => ['run', '--bundle', bundle, `bench-runc-${process.pid}`]);
+
+    // The pulls above leave writeback behind: let it finish so it does not land on the timings.
+    execFileSync('sync');
+    // The floor of the goal is node's start-up plus the unshare/chroot run, with --net as the issue
+    // defines it (mydocker's default network is the host's; a network namespace adds ~0.5 ms here).
+    // All are interleaved, timed by a small process of their own (start-timer.ts); its first,
+    // untimed round writes the code cache of `run` when the build is new.
+    const timerInput: TimerInput = {
+      runs: RUNS_START,
+      commands: [
+        { name: 'true', cmd: '/bin/true', args: [] },
+        { name: 'node', cmd: process.execPath, args: ['-e', '0'] },
+        { name: 'unshare', cmd: 'unshare', args: ['--pid', '--fork', '--mount', '--uts', '--ipc', '--net', 'chroot', busyboxRootfs, '/bin/true'] },
+        { name: 'busybox', cmd: MYDOCKER_BIN, args: ['run', '--rm', busyboxRef, '/bin/true'], env: { MYDOCKER_ROOT: root } },
+        { name: 'large', cmd: MYDOCKER_BIN, args: ['run', '--rm', largeRef, '/bin/true'], env: { MYDOCKER_ROOT: root } },
+        ...[crunCommand, runcCommand].filter((c): c is TimedCommand => c !== undefined),
+      ],
+    };
+    const timerScript = fileURLToPath(new URL('./start-timer.js', import.meta.url));
+    const started = JSON.parse(execFileSync(process.execPath, [timerScript, JSON.stringify(timerInput)], { env, encoding: 'utf8' })) as Record<string, number[]>;
+    const startMedian = (name: string): number | undefined => (started[name] === undefined ? undefined : median(started[name]));
+    const nodeStart = startMedian('node') ?? NaN;
+    const unshare = startMedian('unshare') ?? NaN;
+    const runBusybox = startMedian('busybox') ?? NaN;
+    const runLarge = startMedian('large') ?? NaN;
+    const crun = startMedian('crun');
+    const runc = startMedian('runc');
+    lines.push(row('spawn and wait of /bin/true (the timer itself)', startMedian('true') ?? NaN, undefined));
+    lines.push(row('node -e 0', nodeStart, undefined));
+    lines.push(row('unshare --pid --fork --mount --uts --ipc --net chroot /bin/true', unshare, undefined));
+    if (crun !== undefined) lines.push(row('crun run (same rootfs, /bin/true)', crun, undefined));
+    if (runc !== undefined) lines.push(row('runc run (same rootfs, /bin/true)', runc, undefined));
     const floorStart = nodeStart + unshare;
     lines.push(row('mydocker run busybox /bin/true (cached)', runBusybox, floorStart, 'node start + unshare/chroot'));
     lines.push(row('mydocker run large /bin/true (cached)', runLarge, runBusybox, 'the busybox run'));
-    if (crun) lines.push(row('mydocker run busybox /bin/true vs crun', runBusybox, crun, 'crun'));
-    if (runc) lines.push(row('mydocker run busybox /bin/true vs runc', runBusybox, runc, 'runc'));
+    if (crun !== undefined) lines.push(row('mydocker run busybox /bin/true vs crun', runBusybox, crun, 'crun'));
+    if (runc !== undefined) lines.push(row('mydocker run busybox /bin/true vs runc', runBusybox, runc, 'runc'));
     lines.push(`peak RSS of mydocker during the large cold pull: ${(peakKb / 1024).toFixed(0)} MB`);
     console.log(lines.join('\n'));
   } finally {
