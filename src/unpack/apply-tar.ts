@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as tar from 'tar-stream';
 import { errnoCode, isMyDockerError } from '../errors.js';
@@ -6,11 +5,8 @@ import { LayerWriter, type LayerFormat } from './apply-entry.js';
 import type { DeferredLink } from './overlay-ops.js';
 import { corruptLayer, fsFailure } from './errors.js';
 
-/** What applying a layer's tar produced, beyond the files themselves. */
+/** What applying a layer's tar produced, beyond the files themselves (overlay format only). */
 export interface AppliedLayer {
-  /** "sha256:<hex>" of the tar stream (hashed where it is parsed: on the worker thread, when there is one). */
-  diffId: string;
-  /** Overlay format only. */
   overlay?: {
     opaque: string[];
     deferredLinks: DeferredLink[];
@@ -56,10 +52,9 @@ export function tarModule(): typeof tar {
 export function localApplier(root: string, format: LayerFormat): TarApplier {
   const extract = tarModule().extract();
   const writer = new LayerWriter(root, format);
-  const hash = createHash('sha256');
   let stopped = false;
   let failed = false;
-  const applying = applyEntries(extract, writer, root).then(() => results(writer, `sha256:${hash.digest('hex')}`));
+  const applying = applyEntries(extract, writer, root).then(() => results(writer));
   // Echoes of a stop (the parser destroyed under the loop) are not failures of their own.
   const failure = applying.then(
     () => new Promise<never>(() => {}),
@@ -73,7 +68,6 @@ export function localApplier(root: string, format: LayerFormat): TarApplier {
   return {
     write(chunk) {
       if (failed || extract.destroying) return undefined;
-      hash.update(chunk);
       return extract.write(chunk) || extract.destroying ? undefined : drained(extract);
     },
     end() {
@@ -113,10 +107,9 @@ async function applyEntries(extract: tar.Extract, writer: LayerWriter, root: str
   }
 }
 
-function results(writer: LayerWriter, diffId: string): AppliedLayer {
-  if (writer.overlay === undefined) return { diffId };
+function results(writer: LayerWriter): AppliedLayer {
+  if (writer.overlay === undefined) return {};
   return {
-    diffId,
     overlay: {
       opaque: writer.overlay.opaque,
       deferredLinks: writer.overlay.deferredLinks,

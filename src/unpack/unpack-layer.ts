@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -35,7 +36,7 @@ export interface UnpackResult {
 
 /**
  * Decompresses `blob` (gzip, zstd or plain tar, sniffed from the magic bytes; mediaType is a hint),
- * hashes the uncompressed stream (where the tar is parsed), and applies the tar entries onto `root` (a directory that already
+ * hashes the uncompressed stream, and applies the tar entries onto `root` (a directory that already
  * holds the previous layers). One streaming pass: decompress → hash → tar parse → write, on a
  * worker thread when `options.worker` is set (same results, same errors).
  *
@@ -84,8 +85,9 @@ export async function unpackLayer(
 }
 
 async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, root: string, applier: TarApplier, options: UnpackOptions): Promise<UnpackResult> {
+  const hash = createHash('sha256');
   let compression: Compression = 'none';
-  const feeding = feed(decompress(chunks(blob), mediaType, (c) => (compression = c)), () => compression === 'gzip', applier, options);
+  const feeding = feed(decompress(chunks(blob), mediaType, (c) => (compression = c)), () => compression === 'gzip', applier, hash, options);
   feeding.catch(() => {});
   let size: number;
   try {
@@ -99,16 +101,20 @@ async function run(blob: NodeJS.ReadableStream | Readable, mediaType: string, ro
     throw error;
   }
   const applied = await applier.end();
-  return { diffId: applied.diffId, size, ...(applied.overlay && { overlay: applied.overlay }) };
+  return { diffId: `sha256:${hash.digest('hex')}`, size, ...(applied.overlay && { overlay: applied.overlay }) };
 }
 
-/** Counts the uncompressed bytes and hands them to the applier (which hashes them), honouring its backpressure. */
-async function feed(input: AsyncIterable<Buffer>, fromZlib: () => boolean, applier: TarApplier, options: UnpackOptions): Promise<number> {
+/**
+ * Hashes and counts the uncompressed bytes and hands them to the applier, honouring its
+ * backpressure. Hashed here, not on the worker: the worker, writing the files, is the busier thread.
+ */
+async function feed(input: AsyncIterable<Buffer>, fromZlib: () => boolean, applier: TarApplier, hash: ReturnType<typeof createHash>, options: UnpackOptions): Promise<number> {
   let size = 0;
   for await (const chunk of input) {
     if (options.signal?.aborted === true) throw interrupted(options.signal.reason);
     // The applier failed: its error is the one reported; stop reading.
     if (applier.failed) return size;
+    hash.update(chunk);
     size += chunk.byteLength;
     options.onProgress?.(size);
     // zlib hands out each output buffer and never writes it again: it may move to the worker as is.
