@@ -31,6 +31,15 @@ function requireInsteadOfImport(code: string): string {
   return rewritten;
 }
 
+/**
+ * bin/mydocker reads the bundles as latin1 (~1 ms faster than UTF-8), so they must be ASCII.
+ * esbuild escapes non-ASCII in strings and names but keeps it in comments: escaped here too (a
+ * \\uXXXX is the same character in a string, a regular expression or a comment).
+ */
+function asciiOnly(code: string): string {
+  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const cli = await build({
   write: false,
   entryPoints: { main: 'src/cli/main.ts' },
@@ -47,9 +56,10 @@ const cli = await build({
   logLevel: 'warning',
 });
 mkdirSync('dist/bundle', { recursive: true });
-for (const file of cli.outputFiles) writeFileSync(file.path, requireInsteadOfImport(file.text));
+for (const file of cli.outputFiles) writeFileSync(file.path, asciiOnly(requireInsteadOfImport(file.text)));
 
-await build({
+const undici = await build({
+  write: false,
   entryPoints: { undici: 'src/registry/undici-modules.cts' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
@@ -59,6 +69,7 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+for (const file of undici.outputFiles) writeFileSync(file.path, asciiOnly(file.text));
 
 await build({
   entryPoints: { 'supervisor-main': 'src/containers/supervisor-main.ts' },

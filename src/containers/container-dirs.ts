@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive, randomHex } from '../util/index.js';
+import { isProcessAlive, randomHex, removeTree } from '../util/index.js';
 import { releaseName } from './names.js';
 import { isSameProcess, readConfig, readState } from './state.js';
 
@@ -32,7 +32,7 @@ export function createContainerDirs(root: string, id: string): ContainerDirs {
 }
 
 export function removeContainerDirs(dirs: ContainerDirs): void {
-  rmSync(dirs.dir, { recursive: true, force: true });
+  removeTree(dirs.dir);
 }
 
 /**
@@ -75,6 +75,6 @@ export function removeOrphanedContainers(root: string): void {
 
 /** Removes a container's directory (writable layer, record, log) and frees its name. */
 export function removeContainer(root: string, id: string, name: string): void {
-  rmSync(join(root, 'containers', id), { recursive: true, force: true });
+  removeTree(join(root, 'containers', id));
   releaseName(root, name, id);
 }

@@ -5,7 +5,7 @@
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode, MyDockerError } from '../errors.js';
-import { randomBelow } from '../util/index.js';
+import { randomBelow, removeFile } from '../util/index.js';
 
 // A short selection of the lists of moby's pkg/namesgenerator (the format is what users know).
 const ADJECTIVES = [
@@ -119,5 +119,5 @@ export function reserveName(root: string, name: string, id: string): void {
 
 /** Frees `name` if `id` holds it. */
 export function releaseName(root: string, name: string, id: string): void {
-  if (nameOwner(root, name) === id) rmSync(join(namesDir(root), name), { force: true });
+  if (nameOwner(root, name) === id) removeFile(join(namesDir(root), name));
 }

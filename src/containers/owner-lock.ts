@@ -8,6 +8,7 @@ import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, write
 import { join } from 'node:path';
 import { errnoCode, MyDockerError } from '../errors.js';
 import { containerDir, isSameProcess, ownStartTime } from './state.js';
+import { removeFile } from '../util/index.js';
 
 function lockPath(root: string, id: string): string {
   return join(containerDir(root, id), 'owner.lock');
@@ -48,5 +49,5 @@ export function acquireOwnerLock(root: string, id: string): void {
 }
 
 export function releaseOwnerLock(root: string, id: string): void {
-  rmSync(lockPath(root, id), { force: true });
+  removeFile(lockPath(root, id));
 }

@@ -131,9 +131,19 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
   const imageConfig = amendImageConfig(local.config, config, options.command);
   const user = resolveUser(imageConfig.config.User ?? '', imageFile('/etc/passwd'), imageFile('/etc/group'));
   const hierarchy = detectHierarchy();
-  if (hierarchy) removeOrphanedCgroups(hierarchy);
-
-  removeOrphanedContainers(root);
+  // What killed runs left behind is removed once this container runs: its start-up then runs on
+  // the other core meanwhile (a cached run waits ~4 ms for it, doing nothing).
+  let cleaned = false;
+  const removeOrphans = (): void => {
+    if (cleaned) return;
+    cleaned = true;
+    try {
+      if (hierarchy) removeOrphanedCgroups(hierarchy);
+      removeOrphanedContainers(root);
+    } catch {
+      // Best effort: the next run tries again.
+    }
+  };
   const id = newContainerId();
   const dirs = createContainerDirs(root, id);
   let recorded = false;
@@ -176,6 +186,7 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
     options.onEvent?.({ type: 'container-created', id });
     if (options.detach === true) {
       await startDetached(root, id);
+      removeOrphans();
       return { id, outcome: undefined };
     }
     // The overlay mount itself may fail (filesystem without overlay support, no user xattrs...):
@@ -194,6 +205,7 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
       ...(choice.snapshotter === 'overlay' && { fallback }),
       onCgroupWarning: () => options.onEvent?.({ type: 'warning', message: 'Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.' }),
       onRecordFailure: (message) => options.onEvent?.({ type: 'warning', message }),
+      onContainerPid: removeOrphans,
       onOutOfMemory: (mainProcess) => {
         seen.oom = true;
         options.onEvent?.({ type: 'out-of-memory', id, mainProcess });
