@@ -19,7 +19,7 @@ import { startHarness, IMAGES, MYDOCKER_BIN } from '../test/harness/index.js';
 import { buildImage, compressLayer, singlePlan } from '../test/harness/image-format.js';
 import type { TimedCommand, TimerInput } from './start-timer.js';
 
-const RUNS_PULL = Number(process.env['BENCH_PULL_RUNS'] ?? 3);
+const RUNS_PULL = Number(process.env['BENCH_PULL_RUNS'] ?? 5);
 const RUNS_START = Number(process.env['BENCH_START_RUNS'] ?? 21);
 
 const env = { ...process.env };

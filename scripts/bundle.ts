@@ -11,7 +11,7 @@
  *   which a worker loads faster; its start-up is on the way to a large pull's first files).
  * The library API stays in dist/src (tsc's output, ES modules).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Packages loaded only on the way to the network or an archive stay out of main.cjs: bundling them
@@ -56,6 +56,9 @@ const cli = await build({
   logLevel: 'warning',
 });
 mkdirSync('dist/bundle', { recursive: true });
+// V8 checks a code cache against the length of its source only: a cache left from the previous
+// build would be used for a new bundle of the same length, running old code. A build drops them all.
+for (const name of readdirSync('dist/bundle')) if (name.endsWith('.v8cache')) rmSync(`dist/bundle/${name}`, { force: true });
 for (const file of cli.outputFiles) writeFileSync(file.path, asciiOnly(requireInsteadOfImport(file.text)));
 
 const undici = await build({

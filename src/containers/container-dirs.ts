@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcessAlive, randomHex, removeTree } from '../util/index.js';
 import { releaseName } from './names.js';
@@ -51,25 +51,29 @@ export function removeOrphanedContainers(root: string): void {
   }
   for (const id of entries) {
     if (!/^[0-9a-f]{64}$/.test(id)) continue;
-    const dir = join(base, id);
-    const config = readConfig(root, id);
-    if (config !== undefined) {
-      const state = readState(root, id);
-      if (config.autoRemove && state !== undefined && state.status !== 'running' && !isSameProcess(state.ownerPid, state.ownerStart)) {
-        removeContainer(root, id, config.name);
-      }
-      continue;
-    }
     try {
-      const pid = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) rmSync(dir, { recursive: true, force: true });
+      removeIfOrphaned(root, id);
     } catch {
-      try {
-        if (Date.now() - statSync(dir).mtimeMs > STALE_GRACE_MS) rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // already gone
-      }
+      // One that cannot be removed (a path too long for Node's fs…) must not keep the others.
     }
+  }
+}
+
+function removeIfOrphaned(root: string, id: string): void {
+  const dir = join(root, 'containers', id);
+  const config = readConfig(root, id);
+  if (config !== undefined) {
+    const state = readState(root, id);
+    if (config.autoRemove && state !== undefined && state.status !== 'running' && !isSameProcess(state.ownerPid, state.ownerStart)) {
+      removeContainer(root, id, config.name);
+    }
+    return;
+  }
+  try {
+    const pid = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) removeTree(dir);
+  } catch {
+    if (Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_GRACE_MS) removeTree(dir);
   }
 }
 

@@ -17,6 +17,11 @@ export interface CreateRequest {
   user: string;
   autoRemove: boolean;
   openStdin: boolean;
+  /**
+   * Called once when the name is taken, before giving up: it may free the name (by removing the
+   * orphaned --rm container of a killed run that holds it); the name is then tried again.
+   */
+  freeName?: () => void;
 }
 
 /**
@@ -54,6 +59,10 @@ export function createRecord(root: string, dirs: ContainerDirs, request: CreateR
       if (request.name === undefined && attempt < 10) {
         config.name = generateName();
         writeConfig(root, config);
+        continue;
+      }
+      if (request.name !== undefined && attempt === 0 && request.freeName) {
+        request.freeName();
         continue;
       }
       removeContainerDirs(dirs);

@@ -181,6 +181,8 @@ export async function run(image: string, options: RunOptions): Promise<RunResult
       user: imageConfig.config.User ?? '',
       autoRemove: options.autoRemove === true,
       openStdin: options.interactive,
+      // A killed `run --rm --name X` must not keep X from the next run until some later cleanup.
+      freeName: removeOrphans,
     });
     recorded = true;
     options.onEvent?.({ type: 'container-created', id });

@@ -20,6 +20,12 @@ test('removeTree removes a tree with files, empty and unreadable directories, an
   writeFileSync(path.join(tree, 'upper', 'etc', 'hosts'), '127.0.0.1 localhost\n');
   symlinkSync(outside, path.join(tree, 'upper', 'link-to-dir'));
   symlinkSync('/nonexistent', path.join(tree, 'upper', 'dangling'));
+  // Names a container wrote that are not UTF-8.
+  const odd = Buffer.concat([Buffer.from(path.join(tree, 'upper', 'bad')), Buffer.from([0xff]), Buffer.from('name')]);
+  writeFileSync(odd, 'x');
+  const oddDir = Buffer.concat([Buffer.from(path.join(tree, 'upper', 'dir')), Buffer.from([0xfe])]);
+  mkdirSync(oddDir);
+  writeFileSync(Buffer.concat([oddDir, Buffer.from('/f')]), 'x');
   removeTree(tree);
   assert.equal(existsSync(tree), false);
   assert.deepEqual(readdirSync(outside), ['keep']);

@@ -211,6 +211,25 @@ test('a --rm container whose mydocker was killed is cleaned up by the next comma
   assertRun(await c.h.runCli(['run', '--rm', '--name', 'gone', c.busybox, 'true'], { root }), { code: 0 });
 });
 
+test('the name of a --rm container whose mydocker was killed is free for the next run at once', async () => {
+  const root = freshRoot();
+  assertRun(await c.h.runCli(['pull', '-q', c.busybox], { root }), { code: 0 });
+  const killed = c.h.spawnCli(['run', '--rm', '--name', 'again', c.busybox, 'sh', '-c', 'echo ready; sleep 1000'], { root });
+  await killed.waitForStdout('ready\n');
+  killed.child.kill('SIGKILL');
+  await killed.result;
+  // No `ps` in between (it cleans up too): the run itself must free the name.
+  assertRun(await c.h.runCli(['run', '--rm', '--name', 'again', c.busybox, 'echo', 'again'], { root }), { code: 0, stdout: 'again\n' });
+  // A name held by a live container stays taken.
+  const live = c.h.spawnCli(['run', '--rm', '--name', 'live', c.busybox, 'sh', '-c', 'echo ready; sleep 1000'], { root });
+  await live.waitForStdout('ready\n');
+  const conflict = await c.h.runCli(['run', '--rm', '--name', 'live', c.busybox, 'true'], { root });
+  assert.equal(conflict.code, 125, show(conflict));
+  assert.match(conflict.stderr, /Conflict\. The container name "\/live" is already in use/);
+  live.child.kill('SIGTERM');
+  await live.result;
+});
+
 test('no such container: exit 1 with Docker\'s message; a bad --name is a usage error (125)', async () => {
   for (const command of [['stop', 'nope'], ['rm', 'nope'], ['logs', 'nope'], ['wait', 'nope'], ['kill', 'nope'], ['exec', 'nope', 'true']]) {
     const result = await c.run(command);
