@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { startHarness, IMAGES, MYDOCKER_BIN } from '../test/harness/index.js';
 import { buildImage, compressLayer, singlePlan } from '../test/harness/image-format.js';
 import type { TimedCommand, TimerInput } from './start-timer.js';
+import { timeCommand } from './time-command.js';
 
 const RUNS_PULL = Number(process.env['BENCH_PULL_RUNS'] ?? 5);
 const RUNS_START = Number(process.env['BENCH_START_RUNS'] ?? 21);
@@ -25,21 +26,8 @@ const RUNS_START = Number(process.env['BENCH_START_RUNS'] ?? 21);
 const env = { ...process.env };
 delete env['NODE_EXTRA_CA_CERTS'];
 
-// Asynchronous on purpose: the harness's counting proxies live in this process, so a blocking
-// spawnSync would stall the very registry traffic being timed.
 function time(cmd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      if (code === 0) resolve(ms);
-      else reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr}`));
-    });
-  });
+  return timeCommand(cmd, args, { ...env, ...extraEnv });
 }
 
 /**

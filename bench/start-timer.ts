@@ -6,7 +6,7 @@
  * argv[2]: JSON {@link TimerInput}. Runs one untimed round, then `runs` rounds of the commands in
  * turn (interleaved, so that the machine's drift hits them all alike); prints { name: ms[] } as JSON.
  */
-import { spawn } from 'node:child_process';
+import { timeCommand } from './time-command.js';
 
 export interface TimedCommand {
   name: string;
@@ -21,18 +21,7 @@ export interface TimerInput {
 }
 
 function timeOnce(command: TimedCommand): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command.cmd, command.args, { env: { ...process.env, ...command.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      if (code === 0) resolve(ms);
-      else reject(new Error(`${command.cmd} ${command.args.join(' ')} failed (${code}): ${stderr}`));
-    });
-  });
+  return timeCommand(command.cmd, command.args, { ...process.env, ...command.env });
 }
 
 const input = JSON.parse(process.argv[2] ?? '{}') as TimerInput;

@@ -40,64 +40,37 @@ function asciiOnly(code: string): string {
   return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const cli = await build({
-  write: false,
-  entryPoints: { main: 'src/cli/main.ts' },
-  outdir: 'dist/bundle',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
+/** Options every bundle shares: one file each, for Node 20, in dist/bundle. */
+const common = { outdir: 'dist/bundle', bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' } as const;
+/** A CommonJS bundle whose modules find the package root from their own file, which is the bundle's. */
+const commonJs = {
+  ...common,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  // packageRoot() walks up from its own file: in the bundle, that file is the bundle.
+  outExtension: { '.js': '.cjs' },
   define: { 'import.meta.url': '__mydockerBundleUrl' },
   banner: { js: "var __mydockerBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   external,
-  logLevel: 'warning',
-});
+} as const;
+
+const cli = await build({ ...commonJs, write: false, entryPoints: { main: 'src/cli/main.ts' } });
 mkdirSync('dist/bundle', { recursive: true });
 // V8 checks a code cache against the length of its source only: a cache left from the previous
 // build would be used for a new bundle of the same length, running old code. A build drops them all.
 for (const name of readdirSync('dist/bundle')) if (name.endsWith('.v8cache')) rmSync(`dist/bundle/${name}`, { force: true });
 for (const file of cli.outputFiles) writeFileSync(file.path, asciiOnly(requireInsteadOfImport(file.text)));
 
-const undici = await build({
-  write: false,
-  entryPoints: { undici: 'src/registry/undici-modules.cts' },
-  outdir: 'dist/bundle',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
+// undici itself is bundled in (no `external`).
+const undici = await build({ ...common, write: false, format: 'cjs', outExtension: { '.js': '.cjs' }, entryPoints: { undici: 'src/registry/undici-modules.cts' } });
 for (const file of undici.outputFiles) writeFileSync(file.path, asciiOnly(file.text));
 
 await build({
+  ...common,
   entryPoints: { 'supervisor-main': 'src/containers/supervisor-main.ts' },
-  outdir: 'dist/bundle',
-  bundle: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   // CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __mydockerRequire } from 'node:module'; const require = __mydockerRequire(import.meta.url);" },
   external,
-  logLevel: 'warning',
 });
 
 // CommonJS: a worker thread loads a CommonJS file in about half the time of an ES module.
-await build({
-  entryPoints: { 'apply-worker': 'src/unpack/apply-worker-main.ts' },
-  outdir: 'dist/bundle',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  define: { 'import.meta.url': '__mydockerBundleUrl' },
-  banner: { js: "var __mydockerBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  external,
-  logLevel: 'warning',
-});
+await build({ ...commonJs, entryPoints: { 'apply-worker': 'src/unpack/apply-worker-main.ts' } });
