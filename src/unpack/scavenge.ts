@@ -13,6 +13,12 @@ let gc: Gc | null | undefined;
  */
 export function scavenge(): void {
   if (gc === undefined) {
+    // bin/mydocker starts Node with --expose-gc: changing V8's flags at run time (below) would make
+    // V8 reject every code cache written afterwards, which holds the flags' hash.
+    const exposed = (globalThis as { gc?: unknown }).gc;
+    if (typeof exposed === 'function') gc = exposed as Gc;
+  }
+  if (gc === undefined) {
     try {
       // The usual way to reach the collector without --expose-gc on the command line: the flag
       // only makes new contexts carry a gc() function, which runs on this thread's heap.

@@ -10,7 +10,11 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { freshRoot } from '../harness/index.js';
+import { buildImage, compressLayer, singlePlan } from '../harness/image-format.js';
+import { busyboxRootEntries } from '../harness/busybox-root.js';
+import { buildTar } from '../harness/tarball.js';
 import { useHarness } from './context.js';
 
 const c = useHarness();
@@ -96,4 +100,22 @@ test("a pull writes the registry client's cache, and a garbage one is replaced",
   const ran = await mydocker(['run', '--rm', c.busybox, '/bin/echo', 'hi'], root);
   assert.equal(ran.code, 0, ran.stderr);
   assert.equal(ran.stdout, 'hi\n');
+});
+
+test('a large pull (its unpack worker, its collections) leaves caches the next pull uses as they are', async () => {
+  // Over 4 MiB compressed: unpacked on the worker thread, with the young-generation collections
+  // that once turned --expose-gc on at run time, after which V8 rejected every cache written.
+  const layer = compressLayer(await buildTar([...busyboxRootEntries(), { type: 'file', path: 'big', content: randomBytes(5 << 20) }]), 'gzip');
+  const image = buildImage({ format: 'oci', platform: { os: 'linux', architecture: 'amd64' }, layers: [layer], config: { Cmd: ['sh'] } });
+  await c.h.openClient.push(singlePlan('test/code-cache-large', ['latest'], image));
+  const ref = c.ref('test/code-cache-large');
+  // Written by this pull, after its collections.
+  for (const name of ['main.pull.v8cache', 'undici.v8cache']) rmSync(path.join(bundle, name), { force: true });
+  const first = await mydocker(['pull', '-q', ref]);
+  assert.equal(first.code, 0, first.stderr);
+  const written = ['main.pull.v8cache', 'undici.v8cache'].map((name) => readFileSync(path.join(bundle, name)));
+  const second = await mydocker(['pull', '-q', ref]);
+  assert.equal(second.code, 0, second.stderr);
+  const after = ['main.pull.v8cache', 'undici.v8cache'].map((name) => readFileSync(path.join(bundle, name)));
+  assert.ok(after.every((cache, i) => cache.equals(written[i] as Buffer)), 'a cache was rewritten: V8 rejected it');
 });
