@@ -13,17 +13,19 @@ let gc: Gc | null | undefined;
  */
 export function scavenge(): void {
   if (gc === undefined) {
-    // bin/mydocker starts Node with --expose-gc: changing V8's flags at run time (below) would make
-    // V8 reject every code cache written afterwards, which holds the flags' hash.
-    const exposed = (globalThis as { gc?: unknown }).gc;
-    if (typeof exposed === 'function') gc = exposed as Gc;
-  }
-  if (gc === undefined) {
     try {
       // The usual way to reach the collector without --expose-gc on the command line: the flag
-      // only makes new contexts carry a gc() function, which runs on this thread's heap.
+      // only makes new contexts carry a gc() function, which runs on this thread's heap. The flag
+      // is turned off again at once: V8 keeps a hash of its flags in every code cache and rejects
+      // a cache whose hash differs (with the flag left on, every cache a large pull wrote was
+      // rejected by the next command); starting Node with --expose-gc instead costs every
+      // command ~7 ms, as Node's own built-in code caches are then rejected.
       setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as Gc;
+      try {
+        gc = runInNewContext('gc') as Gc;
+      } finally {
+        setFlagsFromString('--no-expose-gc');
+      }
     } catch {
       gc = null;
     }
