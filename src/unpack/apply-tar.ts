@@ -42,11 +42,16 @@ let tarStream: typeof tar | undefined;
 
 /**
  * tar-stream, loaded on first use: a pull whose layers all unpack on the worker thread never needs
- * it on the main one (~10 ms); the worker loads it as it starts.
+ * it on the main one (~10 ms). The worker has it bundled in (see provideTarStream).
  */
-export function tarModule(): typeof tar {
+function tarModule(): typeof tar {
   tarStream ??= createRequire(import.meta.url)('tar-stream') as typeof tar;
   return tarStream;
+}
+
+/** Hands over tar-stream where it is imported already: the worker's bundle holds it, so the worker resolves no package at start. */
+export function provideTarStream(module: typeof tar): void {
+  tarStream = module;
 }
 
 /** Applies the tar on this thread: tar-stream's parser feeding a {@link LayerWriter}. */

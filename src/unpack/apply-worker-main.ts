@@ -4,7 +4,8 @@
  * Started by worker-applier.ts; speaks worker-protocol.ts.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { localApplier, tarModule } from './apply-tar.js';
+import * as tarStream from 'tar-stream';
+import { localApplier, provideTarStream } from './apply-tar.js';
 import { interrupted } from './errors.js';
 import { ScavengeClock } from './scavenge.js';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInput } from './worker-protocol.js';
@@ -59,6 +60,5 @@ function main(port: MessagePort, input: WorkerInput): void {
 }
 
 if (parentPort === null) throw new Error('apply-worker-main must run as a worker thread');
+provideTarStream(tarStream);
 start(parentPort);
-// Loaded while the caller still waits for the registry, not when the first bytes are here.
-tarModule();
