@@ -50,7 +50,11 @@ export class LayerWriter {
   // setgid bit: what is created in them gets our gid (a setgid directory, or any directory on a
   // filesystem mounted with grpid, passes its own gid down instead).
   private readonly plainDirs = new Set<string>();
+  // Something was removed or replaced: a directory whose time is still to be set may have become a
+  // symlink (or sit under one) since, and its time must then not be set through it.
+  private replaced = false;
   private readonly invalidate = (): void => {
+    this.replaced = true;
     this.dirs.clear();
     // A removed directory's path may come back, made by the resolver with an inherited mode.
     this.plainDirs.clear();
@@ -80,8 +84,12 @@ export class LayerWriter {
   finish(): void {
     // The helper's mknods change directory times: apply them first.
     this.overlay?.flush(this.root);
+    const realRoot = this.replaced ? fs.realpathSync.native(this.root) : this.root;
     for (const { path, meta } of this.dirTimes.reverse()) {
       try {
+        // utimes follows symlinks: after a replacement, only a path that is still itself, all the
+        // way down from the root, gets its time (else an image could set the times of host files).
+        if (this.replaced && fs.realpathSync.native(path) !== realRoot + path.slice(this.root.length)) continue;
         fs.utimesSync(path, meta.atime, meta.mtime);
       } catch (error) {
         // A directory removed later in the same layer has no time to set.

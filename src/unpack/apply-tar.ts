@@ -93,17 +93,48 @@ export function localApplier(root: string, format: LayerFormat): TarApplier {
 }
 
 /**
- * Applies every entry in tar order; settles when the parser closes. Driven by tar-stream's events
- * rather than its async iterators: for thousands of small entries the promises those make per
- * entry and per chunk cost the worker thread, the busier one of a large pull, ~10% of its time.
+ * Applies every entry in tar order; settles once the parser has closed and the entry being
+ * applied is done. Driven by tar-stream's events rather than its async iterators: for thousands
+ * of small entries the promises those make per entry and per chunk cost the worker thread, the
+ * busier one of a large pull, ~10% of its time.
  */
 function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let failure: unknown;
+    let closed = false;
+    // An entry whose data is still coming: the parser may close before its stream ends.
+    let busy = false;
+    let settled = false;
+    const settle = (): void => {
+      if (settled || !closed || (busy && failure === undefined)) return;
+      settled = true;
+      if (failure === undefined) {
+        try {
+          writer.finish();
+          resolve();
+          return;
+        } catch (error) {
+          failure = error;
+        }
+      }
+      reject(unpackError(failure, root));
+    };
     const fail = (error: unknown): void => {
       if (failure !== undefined) return;
       failure = error ?? new Error('tar: stopped');
       extract.destroy();
+      settle();
+    };
+    /** Closes an entry's file; a failure drops the half-made file. */
+    const finishEntry = (sink: FileSink | undefined): boolean => {
+      try {
+        sink?.close();
+        return true;
+      } catch (error) {
+        sink?.abort();
+        fail(error);
+        return false;
+      }
     };
     extract.on('entry', (header, stream, next) => {
       if (failure !== undefined) return;
@@ -114,6 +145,14 @@ function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string): 
         fail(error);
         return;
       }
+      // tar-stream gives these no data, and ends their streams late (after it closed, for the last
+      // entry) or never (a directory whose header has a size): done here, header only, as Go's
+      // archive/tar (Docker's) treats them.
+      if (header.type === 'directory' || !((header.size ?? 0) > 0)) {
+        if (finishEntry(sink)) next();
+        return;
+      }
+      busy = true;
       stream.on('data', (chunk) => {
         if (failure !== undefined) return;
         try {
@@ -125,33 +164,25 @@ function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string): 
       stream.on('error', fail);
       stream.on('end', () => {
         if (failure !== undefined) return;
-        try {
-          sink?.close();
-          sink = undefined;
-        } catch (error) {
-          fail(error);
-          return;
-        }
+        const done = sink;
+        sink = undefined;
+        if (!finishEntry(done)) return;
+        busy = false;
         next();
+        settle();
       });
       stream.on('close', () => {
         // Destroyed before its end (a failure, a stop): the half-written file is dropped.
-        if (sink !== undefined) sink.abort();
+        sink?.abort();
         sink = undefined;
+        busy = false;
+        settle();
       });
     });
     extract.on('error', fail);
     extract.on('close', () => {
-      if (failure === undefined) {
-        try {
-          writer.finish();
-          resolve();
-          return;
-        } catch (error) {
-          failure = error;
-        }
-      }
-      reject(unpackError(failure, root));
+      closed = true;
+      settle();
     });
   });
 }
