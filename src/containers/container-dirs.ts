@@ -69,12 +69,17 @@ function removeIfOrphaned(root: string, id: string): void {
     }
     return;
   }
+  let owner: number | undefined;
   try {
-    const pid = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) removeTree(dir);
+    owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
   } catch {
-    if (Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_GRACE_MS) removeTree(dir);
+    // Not written yet, or the directory is gone: left alone while it is young.
   }
+  const abandoned =
+    owner === undefined
+      ? Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_GRACE_MS
+      : Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner);
+  if (abandoned) removeTree(dir);
 }
 
 /** Removes a container's directory (writable layer, record, log) and frees its name. */

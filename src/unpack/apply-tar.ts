@@ -152,6 +152,13 @@ function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string): 
         if (finishEntry(sink)) next();
         return;
       }
+      // This entry holds `busy` until its stream ends or closes (whichever comes first, once):
+      // its 'close' comes after the next entry may have begun.
+      let active = true;
+      const release = (): void => {
+        active = false;
+        busy = false;
+      };
       busy = true;
       stream.on('data', (chunk) => {
         if (failure !== undefined) return;
@@ -163,19 +170,20 @@ function applyEntries(extract: tar.Extract, writer: LayerWriter, root: string): 
       });
       stream.on('error', fail);
       stream.on('end', () => {
-        if (failure !== undefined) return;
+        if (failure !== undefined || !active) return;
         const done = sink;
         sink = undefined;
         if (!finishEntry(done)) return;
-        busy = false;
+        release();
         next();
         settle();
       });
       stream.on('close', () => {
+        if (!active) return;
         // Destroyed before its end (a failure, a stop): the half-written file is dropped.
         sink?.abort();
         sink = undefined;
-        busy = false;
+        release();
         settle();
       });
     });

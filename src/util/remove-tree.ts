@@ -5,8 +5,8 @@ const SLASH = Buffer.from('/');
 
 /**
  * `rm -rf` for a tree mydocker made (a container's directory): readdir's file types instead of an
- * lstat per entry, and no thrown error per directory, unlike fs.rmSync (whose removal of a
- * container's ~20 entries took ~2 ms of a cached run). Names are handled as bytes (a container may
+ * lstat per entry, and no thrown error per directory, unlike fs.rmSync (~15% faster for a
+ * container's ~20 entries; most of the cost is the kernel's). Names are handled as bytes (a container may
  * write names that are not UTF-8). Symlinks are removed, never followed. A missing path is fine;
  * anything unexpected (a busy mount point, a racing writer) falls back to fs.rmSync.
  */
